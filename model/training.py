@@ -1,0 +1,200 @@
+"""The training loop that the command line and the web app both drive.
+
+``Trainer.run()`` is a generator of events -- one ``BatchEvent`` per mini-batch, one
+``EpochEvent`` per epoch (after a test-set evaluation and a checkpoint), and a final
+``DoneEvent`` -- so a caller can print a progress bar, stream JSON or feed a WebSocket
+without the loop knowing which. It checks ``stop()`` between batches. A run is
+deterministic for a given config: initial weights come from ``seed`` and epoch k shuffles
+with ``default_rng([seed, k])``, so a run resumed from a checkpoint continues exactly.
+
+One step is the textbook one: forward, softmax cross-entropy, backward, optimiser step, with
+the learning rate from the schedule.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from model.checkpoint import load_checkpoint, save_checkpoint
+from model.datasets import Dataset, normalization_stats
+from model.loss import accuracy, confusion_matrix, softmax_cross_entropy
+from model.network import Sequential
+from model.optim import OPTIMIZERS, SCHEDULES, LRSchedule, make_optimizer
+from model.zoo import ARCHITECTURES, build_model
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyper-parameters. The defaults are the "fast" settings that reach 99% on MNIST soonest."""
+
+    model: str = "lenet5"
+    epochs: int = 8
+    batch_size: int = 64
+    optimizer: str = "momentum"
+    lr: float = 0.05
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    schedule: str = "onecycle"
+    seed: int = 0
+    train_size: int | None = None  # use only the first N training images
+    threads: int = 1  # BLAS threads for the run
+
+    # field -> (low, high) inclusive; the one place the ranges are written down
+    RANGES = {"epochs": (1, 200), "batch_size": (1, 4096), "lr": (1e-6, 10.0), "momentum": (0.0, 0.999),
+              "weight_decay": (0.0, 1.0), "seed": (0, 2**32 - 1), "train_size": (1, 10_000_000),
+              "threads": (1, 64)}
+
+    def __post_init__(self) -> None:
+        if self.model not in ARCHITECTURES:
+            raise ValueError(f"model must be one of {', '.join(ARCHITECTURES)}; got {self.model!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {self.schedule!r}")
+        for name, (low, high) in self.RANGES.items():
+            value = getattr(self, name)
+            if value is not None and not low <= value <= high:
+                raise ValueError(f"{name} must be between {low} and {high}; got {value}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class BatchEvent:
+    epoch: int  # 1-based
+    batch: int  # 1-based, within the epoch
+    batches: int  # per epoch
+    step: int  # 1-based, across the run
+    loss: float
+    accuracy: float  # running, over this epoch so far
+    images_per_sec: float  # over this epoch so far
+    lr: float
+    type: str = "batch"
+
+
+@dataclass
+class EpochEvent:
+    epoch: int
+    epochs: int
+    train_loss: float
+    train_accuracy: float
+    test_loss: float
+    test_accuracy: float
+    epoch_seconds: float  # training time of this epoch, without the evaluation
+    elapsed_seconds: float  # since the run started, evaluations and checkpoints included
+    images_per_sec: float
+    confusion: list[list[int]] = field(repr=False)
+    type: str = "epoch"
+
+
+@dataclass
+class DoneEvent:
+    epochs_completed: int
+    stopped: bool
+    test_accuracy: float | None
+    elapsed_seconds: float
+    type: str = "done"
+
+
+Event = BatchEvent | EpochEvent | DoneEvent
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    return asdict(event)
+
+
+def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000
+             ) -> tuple[float, float, np.ndarray]:
+    """Mean loss, accuracy and confusion matrix (rows: true class) over a labelled set of raw images."""
+    logits = model.predict_logits(images, batch_size).T  # (K, N)
+    loss, _ = softmax_cross_entropy(logits, labels.astype(np.int64))
+    predicted = logits.argmax(axis=0)
+    return loss, accuracy(logits, labels), confusion_matrix(predicted, labels, logits.shape[0])
+
+
+class Trainer:
+    """Trains ``config.model`` on ``dataset``; ``run()`` yields the events."""
+
+    def __init__(self, config: TrainConfig, dataset: Dataset, checkpoint_path: str | Path | None = None,
+                 resume: bool = False) -> None:
+        self.config, self.dataset = config, dataset
+        self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
+        n = len(dataset.train_images) if config.train_size is None else min(config.train_size,
+                                                                             len(dataset.train_images))
+        self.train_images = dataset.train_images[:n]
+        self.train_labels = dataset.train_labels[:n].astype(np.int64)
+        self.model = build_model(config.model, seed=config.seed)
+        self.model.input_mean, self.model.input_std = normalization_stats(self.train_images)
+        self.batches_per_epoch = -(-n // config.batch_size)
+        self.schedule = LRSchedule(config.schedule, config.lr, config.epochs * self.batches_per_epoch)
+        self.optimizer = make_optimizer(config.optimizer, self.model.parameters(), config.lr,
+                                        config.momentum, config.weight_decay)
+        self.epochs_done = 0
+        self.history: list[dict[str, Any]] = []
+        self.elapsed_before = 0.0
+        if resume:
+            if self.checkpoint_path is None or not self.checkpoint_path.exists():
+                raise FileNotFoundError(f"no checkpoint to resume from at {self.checkpoint_path}")
+            state = load_checkpoint(self.checkpoint_path, self.model, self.optimizer)
+            self.epochs_done, self.history = state["epoch"], state["history"]
+            self.elapsed_before = state.get("elapsed_seconds", 0.0)
+
+    def _epoch_batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Shuffled, normalised batch-last batches for one (1-based) epoch."""
+        rng = np.random.default_rng([self.config.seed, epoch])
+        order = rng.permutation(len(self.train_images))
+        bs = self.config.batch_size
+        for start in range(0, len(order), bs):
+            idx = order[start:start + bs]
+            yield self.model.to_input(self.train_images[idx]), self.train_labels[idx]
+
+    def run(self, stop: Callable[[], bool] | None = None) -> Iterator[Event]:
+        cfg, model, opt = self.config, self.model, self.optimizer
+        started = time.perf_counter()
+        last_test_acc = self.history[-1]["test_accuracy"] if self.history else None
+        with threadpool_limits(cfg.threads):
+            for epoch in range(self.epochs_done + 1, cfg.epochs + 1):
+                t0 = time.perf_counter()
+                seen = correct = 0
+                loss_sum = 0.0
+                step = (epoch - 1) * self.batches_per_epoch
+                for batch, (xb, yb) in enumerate(self._epoch_batches(epoch), start=1):
+                    if stop is not None and stop():
+                        yield DoneEvent(self.epochs_done, True, last_test_acc, self._elapsed(started))
+                        return
+                    step += 1
+                    opt.lr = self.schedule(step - 1)
+                    logits = model.forward(xb, train=True)
+                    loss, dlogits = softmax_cross_entropy(logits, yb)
+                    correct += int((logits.argmax(axis=0) == yb).sum())
+                    model.backward(dlogits)
+                    opt.step()
+                    seen += len(yb)
+                    loss_sum += loss * len(yb)
+                    yield BatchEvent(epoch, batch, self.batches_per_epoch, step, loss, correct / seen,
+                                     seen / (time.perf_counter() - t0), opt.lr)
+                epoch_seconds = time.perf_counter() - t0
+                test_loss, test_acc, cm = evaluate(model, self.dataset.test_images, self.dataset.test_labels)
+                last_test_acc = test_acc
+                self.epochs_done = epoch
+                record = {"epoch": epoch, "train_loss": loss_sum / seen, "train_accuracy": correct / seen,
+                          "test_loss": test_loss, "test_accuracy": test_acc, "epoch_seconds": epoch_seconds,
+                          "elapsed_seconds": self._elapsed(started)}
+                self.history.append(record)
+                if self.checkpoint_path is not None:
+                    save_checkpoint(self.checkpoint_path, model, opt, epoch, self.history,
+                                    cfg.to_dict(), record["elapsed_seconds"])
+                yield EpochEvent(epoch, cfg.epochs, record["train_loss"], record["train_accuracy"], test_loss,
+                                 test_acc, epoch_seconds, record["elapsed_seconds"], seen / epoch_seconds,
+                                 cm.tolist())
+        yield DoneEvent(self.epochs_done, False, last_test_acc, self._elapsed(started))
+
+    def _elapsed(self, started: float) -> float:
+        return self.elapsed_before + time.perf_counter() - started
