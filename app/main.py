@@ -1,0 +1,90 @@
+"""Application assembly: settings, lifespan, static files, templates, routers.
+
+This module only wires things together; behaviour lives in ``app/routes/``
+(HTTP) and ``model/`` (the NumPy engine).  ``uvicorn app.main:app`` serves the
+module-level ``app``; tests call :func:`create_app` for a fresh instance.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import jinja2
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from app.paths import STATIC_DIR, TEMPLATES_DIR
+from app.routes import discover_routers
+from app.routes.health import APP_VERSION
+from app.routes.pages import TOOLS
+from app.settings import Settings
+
+DESCRIPTION = """
+**convscope** teaches how convolutional neural networks work, backed by a
+small CNN engine written in plain NumPy.
+
+Every interactive page in the web app is a thin client over the JSON
+endpoints documented here, so anything you can do in the browser you can
+also script with any HTTP client.
+
+Limits (upload size, image size, kernel size) are configured with
+`CONVSCOPE_*` environment variables; see `app/settings.py`.
+"""
+
+OPENAPI_TAGS = [
+    {"name": "health", "description": "Liveness and version information."},
+]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # ------------------------------------------------------------------
+    # MODEL LOADING GOES HERE.
+    # Load the trained network once per process, before the first request:
+    #
+    #     from app.model_state import load_model_state
+    #     app.state.model = load_model_state(app.state.settings)
+    #
+    # Until then routes must cope with ``app.state.model is None``.
+    # ------------------------------------------------------------------
+    app.state.model = None
+
+    app.state.started_at = time.monotonic()
+    yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the FastAPI application. ``settings`` defaults to ``Settings.from_env()``."""
+    settings = Settings.from_env() if settings is None else settings
+
+    app = FastAPI(
+        title="convscope",
+        summary="Learn how convolutions work, interactively.",
+        description=DESCRIPTION,
+        version=APP_VERSION,
+        openapi_tags=OPENAPI_TAGS,
+        lifespan=lifespan,
+        # /docs is served by app/routes/pages.py from self-hosted Swagger UI
+        # assets (static/vendor/), so the API reference works offline.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+
+    # Explicit autoescape for every template (not just *.html) so user-supplied
+    # text can never inject markup.
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+    templates = Jinja2Templates(env=env)
+    templates.env.globals.update(tools=TOOLS, app_version=APP_VERSION)
+    app.state.templates = templates
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in discover_routers():
+        app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,178 @@
+"""HTML pages: the landing page and the list of tools shown in the navigation.
+
+``TOOLS`` is the single source of truth for the navigation bar and the landing
+page cards.  A tool whose page is not built yet has ``available=False`` and is
+rendered as "coming soon" text rather than a link, so nothing in the UI points
+at a 404.  When a page ships, flip its flag here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+
+@dataclass(frozen=True)
+class Tool:
+    path: str
+    title: str
+    blurb: str
+    available: bool = False
+
+    @property
+    def section(self) -> str:
+        """First path segment: ``/lessons/cross-correlation`` -> ``/lessons``."""
+        return "/" + self.path.strip("/").split("/")[0]
+
+    def is_active(self, current_path: str) -> bool:
+        """True when ``current_path`` is this tool's page or below its section."""
+        return current_path == self.path or current_path == self.section or current_path.startswith(self.section + "/")
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        path="/kernels",
+        title="Kernels",
+        blurb=(
+            "Slide blur, sharpen and edge-detection kernels (or one you type in) over your own "
+            "image, and see how padding and stride change the output size."
+        ),
+    ),
+    Tool(
+        path="/training",
+        title="Training",
+        blurb=(
+            "Train LeNet-5 on MNIST with the NumPy engine and watch loss, accuracy and the "
+            "first-layer filters change batch by batch."
+        ),
+    ),
+    Tool(
+        path="/digits",
+        title="Digits",
+        blurb=(
+            "Draw a digit and let the trained network classify it, with every layer's feature "
+            "maps shown on the way to the answer."
+        ),
+    ),
+    Tool(
+        path="/receptive-field",
+        title="Receptive fields",
+        blurb=(
+            "Pick a unit deep in the network and see exactly which input pixels it can see, "
+            "and how stacking layers grows that window."
+        ),
+    ),
+    Tool(
+        path="/lessons/cross-correlation",
+        title="Lessons",
+        blurb=(
+            "Short, interactive lessons: convolution versus cross-correlation, the sliding dot "
+            "product, padding, stride and pooling."
+        ),
+    ),
+    Tool(
+        path="/docs",
+        title="API",
+        blurb=(
+            "Everything the pages do is a JSON endpoint. Browse and try them in the "
+            "interactive API reference."
+        ),
+        available=True,
+    ),
+)
+
+# Parameter counts quoted on the landing page (weights + biases).
+LENET5_PARAMS = 61_684
+MLP_LAYERS = (784, 300, 50, 10)
+MLP_PARAMS = sum(n_in * n_out + n_out for n_in, n_out in zip(MLP_LAYERS, MLP_LAYERS[1:]))
+
+# The worked example in the landing page hero: a 6x6 "image" with a dark left
+# half and a bright right half, and a 3x3 vertical-edge (Prewitt) kernel.
+DEMO_INPUT: tuple[tuple[int, ...], ...] = (
+    (1, 2, 1, 8, 9, 8),
+    (2, 1, 2, 9, 8, 9),
+    (1, 1, 2, 8, 9, 9),
+    (2, 2, 1, 9, 9, 8),
+    (1, 2, 2, 8, 8, 9),
+    (2, 1, 1, 9, 8, 8),
+)
+DEMO_KERNEL: tuple[tuple[int, ...], ...] = (
+    (-1, 0, 1),
+    (-1, 0, 1),
+    (-1, 0, 1),
+)
+DEMO_START = (0, 1)  # (row, col) of the window highlighted before any script runs
+
+
+def cross_correlate_valid(image: tuple[tuple[int, ...], ...], kernel: tuple[tuple[int, ...], ...]) -> list[list[int]]:
+    """Plain-Python 'valid' cross-correlation (what deep-learning libraries call convolution)."""
+    kh, kw = len(kernel), len(kernel[0])
+    out_h, out_w = len(image) - kh + 1, len(image[0]) - kw + 1
+    return [
+        [
+            sum(image[r + i][c + j] * kernel[i][j] for i in range(kh) for j in range(kw))
+            for c in range(out_w)
+        ]
+        for r in range(out_h)
+    ]
+
+
+DEMO_OUTPUT = cross_correlate_valid(DEMO_INPUT, DEMO_KERNEL)
+
+FAVICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="7" fill="#4f46e5"/>'
+    '<g fill="#fff" opacity=".35"><rect x="6" y="6" width="6" height="6" rx="1"/>'
+    '<rect x="13" y="6" width="6" height="6" rx="1"/><rect x="20" y="6" width="6" height="6" rx="1"/>'
+    '<rect x="6" y="13" width="6" height="6" rx="1"/><rect x="20" y="13" width="6" height="6" rx="1"/>'
+    '<rect x="6" y="20" width="6" height="6" rx="1"/><rect x="13" y="20" width="6" height="6" rx="1"/>'
+    '<rect x="20" y="20" width="6" height="6" rx="1"/></g>'
+    '<rect x="13" y="13" width="6" height="6" rx="1" fill="#fff"/></svg>'
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    """The app-wide template renderer created in :func:`app.main.create_app`."""
+    return request.app.state.templates
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    return get_templates(request).TemplateResponse(
+        request,
+        "index.html",
+        {
+            "lenet5_params": LENET5_PARAMS,
+            "mlp_layers": MLP_LAYERS,
+            "mlp_params": MLP_PARAMS,
+            "demo_input": DEMO_INPUT,
+            "demo_kernel": DEMO_KERNEL,
+            "demo_output": DEMO_OUTPUT,
+            "demo_start": DEMO_START,
+        },
+    )
+
+
+@router.get("/favicon.svg")
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(FAVICON_SVG, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI for the API, using the pinned copy in static/vendor/swagger-ui/."""
+    app = request.app
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url,
+        title=f"{app.title}: API reference",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/favicon.svg",
+    )

@@ -1,0 +1,102 @@
+"""Runtime configuration, read once from ``CONVSCOPE_*`` environment variables.
+
+Every limit the app enforces lives here so it is visible, documented and
+configurable in one place.  ``Settings()`` gives the defaults;
+``Settings.from_env()`` overrides any field ``foo_bar`` from the environment
+variable ``CONVSCOPE_FOO_BAR``.  Values that cannot be parsed or that are out of
+range raise :class:`SettingsError` naming the variable, instead of failing later
+in some unrelated place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from app.paths import ROOT
+
+ENV_PREFIX = "CONVSCOPE_"
+
+
+class SettingsError(ValueError):
+    """A configuration value is malformed or out of range."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: Interface ``convscope serve`` binds to. Use 0.0.0.0 in a container.
+    host: str = "127.0.0.1"
+    #: TCP port ``convscope serve`` listens on.
+    port: int = 8000
+    #: Largest accepted upload body (images), in bytes.
+    max_upload_bytes: int = 20_000_000
+    #: Largest decoded image (width * height) accepted; guards against
+    #: decompression bombs.
+    max_image_pixels: int = 40_000_000
+    #: Largest kernel side length a user may ask for (kernels are k x k).
+    max_kernel_size: int = 15
+    #: Trained LeNet-5 weights loaded at start-up.
+    weights_path: Path = field(default_factory=lambda: ROOT / "model" / "weights" / "lenet5-mnist.npz")
+    #: Where training runs write their logs and checkpoints.
+    runs_dir: Path = field(default_factory=lambda: ROOT / "runs")
+    #: Where data sets (e.g. MNIST) are looked for / cached.
+    data_dir: Path = field(default_factory=lambda: ROOT / "data")
+
+    def __post_init__(self) -> None:
+        if not self.host.strip():
+            raise SettingsError(f"host ({ENV_PREFIX}HOST) must not be empty")
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"port ({ENV_PREFIX}PORT) must be between 1 and 65535, got {self.port}")
+        for name in ("max_upload_bytes", "max_image_pixels", "max_kernel_size"):
+            value = getattr(self, name)
+            if value < 1:
+                raise SettingsError(
+                    f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {value}"
+                )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``environ`` (default: ``os.environ``).
+
+        Unset or empty variables keep their defaults.
+        """
+        env = os.environ if environ is None else environ
+        hints = get_type_hints(cls)
+        overrides: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            var = ENV_PREFIX + f.name.upper()
+            raw = env.get(var)
+            if raw is None or raw.strip() == "":
+                continue
+            parse = _PARSERS[hints[f.name]]
+            try:
+                overrides[f.name] = parse(raw.strip())
+            except ValueError as exc:
+                raise SettingsError(f"{var}={raw!r} is not a valid {_KIND[hints[f.name]]}: {exc}") from None
+        return cls(**overrides)
+
+    @classmethod
+    def env_vars(cls) -> dict[str, str]:
+        """Map each environment variable to the field it sets (for docs/--help)."""
+        return {ENV_PREFIX + f.name.upper(): f.name for f in dataclasses.fields(cls)}
+
+
+def _parse_int(raw: str) -> int:
+    # Accept 20_000_000 as well as 20000000; reject floats like "1e6".
+    return int(raw, 10)
+
+
+def _parse_path(raw: str) -> Path:
+    path = Path(raw).expanduser()
+    # Relative paths are taken relative to the project root, never the CWD.
+    return path if path.is_absolute() else (ROOT / path)
+
+
+_PARSERS: dict[type, Callable[[str], Any]] = {str: str, int: _parse_int, Path: _parse_path}
+_KIND: dict[type, str] = {str: "string", int: "integer", Path: "path"}
+
+__all__ = ["ENV_PREFIX", "Settings", "SettingsError"]

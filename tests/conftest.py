@@ -1,0 +1,91 @@
+"""Shared fixtures: an in-process app with its lifespan running, and a live server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.paths import ROOT
+from app.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Default settings, with training runs written under the test's tmp dir."""
+    return Settings(runs_dir=tmp_path / "runs")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """A TestClient whose ``with`` block runs the app's lifespan (start-up and shut-down)."""
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+# --------------------------------------------------------------------------
+# A real server in a subprocess, for browser tests and anything that needs a
+# socket (e.g. the container HEALTHCHECK command).
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str  # e.g. "http://127.0.0.1:40123", no trailing slash
+    log_path: Path  # uvicorn's combined stdout/stderr
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_healthy(server: LiveServer, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"uvicorn exited with {proc.returncode} before becoming healthy:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url + "/api/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:  # connection refused / reset while starting up
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"uvicorn not healthy after {timeout:.0f}s:\n{server.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``uvicorn app.main:app`` on a free 127.0.0.1 port, for the whole session."""
+    workdir = tmp_path_factory.mktemp("live-server")
+    port = _free_port()
+    server = LiveServer(url=f"http://127.0.0.1:{port}", log_path=workdir / "uvicorn.log")
+    env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(workdir / "runs"), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    with open(server.log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_healthy(server, proc, timeout=60)
+            yield server
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
