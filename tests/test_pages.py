@@ -11,7 +11,15 @@ from markupsafe import escape
 
 from app import paths
 from app.main import create_app
-from app.routes.pages import DEMO_INPUT, DEMO_KERNEL, DEMO_OUTPUT, MLP_PARAMS, TOOLS, cross_correlate_valid
+from app.routes.pages import (
+    DEMO_INPUT,
+    DEMO_KERNEL,
+    DEMO_OUTPUT,
+    LENET5_PARAMS,
+    MLP_PARAMS,
+    TOOLS,
+    cross_correlate_valid,
+)
 from app.settings import Settings, SettingsError
 
 NAV_ITEMS = ["Home", "Kernels", "Training", "Digits", "Receptive fields", "Lessons", "API"]
@@ -94,8 +102,12 @@ def test_worked_example_is_a_correct_cross_correlation() -> None:
     assert cross_correlate_valid(((1, 2), (3, 4)), ((1,),)) == [[1, 2], [3, 4]]
 
 
-def test_mlp_parameter_count() -> None:
+def test_parameter_counts_match_the_engine() -> None:
+    from model.zoo import lenet5, mlp
+
     assert MLP_PARAMS == 784 * 300 + 300 + 300 * 50 + 50 + 50 * 10 + 10 == 251_060
+    assert mlp().num_params() == MLP_PARAMS
+    assert lenet5().num_params() == LENET5_PARAMS == 61_684
 
 
 def test_templates_autoescape(client: TestClient) -> None:
