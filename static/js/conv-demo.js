@@ -48,7 +48,9 @@ function setUp(root) {
     }
     formula.replaceChildren(
       `output[${row}, ${col}] = \u03a3 window \u00d7 kernel = `,
-      Object.assign(document.createElement("strong"), { textContent: String(valueAt(row, col)) }),
+      Object.assign(document.createElement("strong"), {
+        textContent: String(valueAt(row, col)).replace("-", "\u2212"),
+      }),
     );
   }
 
