@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from app.model_state import load_model_state
 from app.paths import STATIC_DIR, TEMPLATES_DIR
 from app.routes import discover_routers
 from app.routes.health import APP_VERSION
@@ -36,22 +37,14 @@ Limits (upload size, image size, kernel size) are configured with
 
 OPENAPI_TAGS = [
     {"name": "health", "description": "Liveness and version information."},
+    {"name": "model", "description": "The served network: layers, output shapes, parameter counts."},
 ]
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # ------------------------------------------------------------------
-    # MODEL LOADING GOES HERE.
-    # Load the trained network once per process, before the first request:
-    #
-    #     from app.model_state import load_model_state
-    #     app.state.model = load_model_state(app.state.settings)
-    #
-    # Until then routes must cope with ``app.state.model is None``.
-    # ------------------------------------------------------------------
-    app.state.model = None
-
+    # The trained network, loaded once per process before the first request.
+    app.state.model = load_model_state(app.state.settings)
     app.state.started_at = time.monotonic()
     yield
 

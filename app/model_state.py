@@ -1,0 +1,55 @@
+"""The network the app serves: loaded once in the lifespan, kept on ``app.state.model``.
+
+Later issues swap in a training run's weights ("activate"); every route reads the current
+``ModelState`` and reports which weights answered.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+
+from app.settings import Settings
+from model.network import Sequential
+from model.zoo import load_model
+
+
+class ModelLoadError(RuntimeError):
+    """The configured weights are missing or unreadable: the app refuses to start without a model."""
+
+
+@dataclass
+class ModelState:
+    model: Sequential
+    path: Path
+    source: str  # "pretrained", later "run:<id>"
+    meta: dict[str, Any] = field(default_factory=dict)  # from the .npz
+    sidecar: dict[str, Any] = field(default_factory=dict)  # the JSON beside it, if any
+
+    @property
+    def test_accuracy(self) -> float | None:
+        value = self.sidecar.get("test_accuracy", self.meta.get("test_accuracy"))
+        return None if value is None else float(value)
+
+
+def load_model_state(settings: Settings) -> ModelState:
+    path = Path(settings.weights_path)
+    if not path.is_file():
+        raise ModelLoadError(f"weights file not found: {path} (set CONVSCOPE_WEIGHTS_PATH, or train one "
+                             f"with `convscope train --out {path}`)")
+    try:
+        model, meta = load_model(path)
+    except ValueError as exc:
+        raise ModelLoadError(str(exc)) from exc
+    sidecar_path = path.with_suffix(".json")
+    sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.is_file() else {}
+    return ModelState(model, path, "pretrained", meta, sidecar)
+
+
+def get_model_state(request: Request) -> ModelState:
+    """FastAPI dependency: the model currently served."""
+    return request.app.state.model

@@ -1,0 +1,51 @@
+"""GET /api/model: the served network, layer by layer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from app.model_state import ModelState, get_model_state
+
+router = APIRouter(prefix="/api", tags=["model"])
+
+
+class LayerRow(BaseModel):
+    name: str = Field(..., examples=["conv1"])
+    type: str = Field(..., examples=["Conv2d"])
+    description: str = Field(..., examples=["6@5x5, padding 2, no bias"])
+    output_shape: list[int] = Field(..., description="Per image: [C, H, W] or [D].", examples=[[6, 28, 28]])
+    params: int = Field(..., ge=0, examples=[150])
+
+
+class Normalization(BaseModel):
+    mean: float = Field(..., description="Subtracted from pixels / 255.")
+    std: float = Field(..., description="Then divided by this.")
+
+
+class ModelInfo(BaseModel):
+    architecture: str = Field(..., examples=["lenet5"])
+    source: str = Field(..., description="Which weights answer: `pretrained`, or a training run.")
+    input_shape: list[int] = Field(..., examples=[[1, 28, 28]])
+    layers: list[LayerRow]
+    total_params: int = Field(..., examples=[61684])
+    test_accuracy: float | None = Field(None, description="On the 10,000 MNIST test images, as recorded "
+                                        "when the weights were made.", examples=[0.9938])
+    normalization: Normalization
+    trained_with: str | None = Field(None, description="The command that made the weights.")
+
+
+ModelDep = Annotated[ModelState, Depends(get_model_state)]
+
+
+@router.get("/model", response_model=ModelInfo, summary="The served network's layers and parameters")
+def model_info(state: ModelDep) -> ModelInfo:
+    net = state.model
+    layers = [LayerRow(name=r.name, type=r.kind, description=r.description, output_shape=list(r.output_shape),
+                       params=r.params) for r in net.summary()]
+    return ModelInfo(architecture=net.architecture, source=state.source, input_shape=list(net.input_shape),
+                     layers=layers, total_params=net.num_params(), test_accuracy=state.test_accuracy,
+                     normalization=Normalization(mean=net.input_mean, std=net.input_std),
+                     trained_with=state.sidecar.get("command"))
