@@ -39,7 +39,7 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schedule", choices=SCHEDULES, default=d.schedule)
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--train-size", type=int, default=None, help="use only the first N training images")
-    p.add_argument("--threads", type=int, default=d.threads, help="BLAS threads")
+    p.add_argument("--threads", type=int, default=d.threads, help="cores the engine may use, 1 or 2")
     p.add_argument("--data-dir", default=None, help=f"IDX directory (default: ${DATA_DIR_ENV} or data/mnist)")
     p.add_argument("--out", default=None, help="weights file to write (default: runs/<model>-<time>.npz); "
                    "a JSON sidecar with the same name records how it was made")

@@ -84,7 +84,7 @@ class Sequential:
         x = x.reshape((x.shape[0], *self.input_shape)) if len(self.input_shape) == 3 else x.reshape(x.shape[0], -1)
         return to_batch_last(x)
 
-    def predict_logits(self, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    def predict_logits(self, images: np.ndarray, batch_size: int = 128) -> np.ndarray:
         """Raw pixels (N, H, W) or (N, C, H, W) in 0..255 -> logits (N, K)."""
         chunks = [self.forward(self.to_input(images[i:i + batch_size]), train=False)
                   for i in range(0, len(images), batch_size)]

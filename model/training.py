@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.datasets import Dataset, normalization_stats
 from model.loss import accuracy, confusion_matrix, softmax_cross_entropy
 from model.network import Sequential
 from model.optim import OPTIMIZERS, SCHEDULES, LRSchedule, make_optimizer
+from model.parallel import engine_threads
 from model.zoo import ARCHITECTURES, build_model
 
 
@@ -43,12 +43,12 @@ class TrainConfig:
     schedule: str = "onecycle"
     seed: int = 0
     train_size: int | None = None  # use only the first N training images
-    threads: int = 1  # BLAS threads for the run
+    threads: int = 2  # cores the engine may use (see model/parallel.py)
 
     # field -> (low, high) inclusive; the one place the ranges are written down
     RANGES = {"epochs": (1, 200), "batch_size": (1, 4096), "lr": (1e-6, 10.0), "momentum": (0.0, 0.999),
               "weight_decay": (0.0, 1.0), "seed": (0, 2**32 - 1), "train_size": (1, 10_000_000),
-              "threads": (1, 64)}
+              "threads": (1, 2)}
 
     def __post_init__(self) -> None:
         if self.model not in ARCHITECTURES:
@@ -110,7 +110,7 @@ def event_dict(event: Event) -> dict[str, Any]:
     return asdict(event)
 
 
-def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000
+def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray, batch_size: int = 128
              ) -> tuple[float, float, np.ndarray]:
     """Mean loss, accuracy and confusion matrix (rows: true class) over a labelled set of raw images."""
     logits = model.predict_logits(images, batch_size).T  # (K, N)
@@ -159,7 +159,7 @@ class Trainer:
         cfg, model, opt = self.config, self.model, self.optimizer
         started = time.perf_counter()
         last_test_acc = self.history[-1]["test_accuracy"] if self.history else None
-        with threadpool_limits(cfg.threads):
+        with engine_threads(cfg.threads):
             for epoch in range(self.epochs_done + 1, cfg.epochs + 1):
                 t0 = time.perf_counter()
                 seen = correct = 0
