@@ -20,7 +20,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     CONVSCOPE_HOST=0.0.0.0 \
     CONVSCOPE_PORT=8000 \
-    CONVSCOPE_RUNS_DIR=/app/runs
+    CONVSCOPE_RUNS_DIR=/app/runs \
+    CONVSCOPE_CACHE_DIR=/app/data/.cache
 
 RUN groupadd --system --gid 10001 convscope \
     && useradd --system --uid 10001 --gid convscope --home-dir /app --no-create-home \

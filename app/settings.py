@@ -43,8 +43,9 @@ class Settings:
     weights_path: Path = field(default_factory=lambda: ROOT / "model" / "weights" / "lenet5-mnist.npz")
     #: Where training runs write their logs and checkpoints.
     runs_dir: Path = field(default_factory=lambda: ROOT / "runs")
-    #: Where data sets (e.g. MNIST) are looked for / cached.
-    data_dir: Path = field(default_factory=lambda: ROOT / "data")
+    #: The IDX directory training runs read (the same variable the CLI reads): the bundled
+    #: MNIST by default, or e.g. /usr/share/datasets/fashion-mnist.
+    data_dir: Path = field(default_factory=lambda: ROOT / "data" / "mnist")
 
     def __post_init__(self) -> None:
         if not self.host.strip():
