@@ -18,17 +18,20 @@ def rel_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b) / denom) if denom else 0.0
 
 
+def partial_derivative(f: Callable[[], float], x: np.ndarray, idx: tuple[int, ...], h: float = 1e-6) -> float:
+    """(f(x + h e_idx) - f(x - h e_idx)) / 2h, nudging x[idx] in place and putting it back."""
+    old = x[idx]
+    x[idx] = old + h
+    plus = f()
+    x[idx] = old - h
+    minus = f()
+    x[idx] = old
+    return (plus - minus) / (2 * h)
+
+
 def numerical_grad(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """Central differences of the scalar f() with respect to every entry of x (changed in place)."""
+    """Central differences of the scalar f() with respect to every entry of x."""
     grad = np.zeros_like(x, dtype=np.float64)
-    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
-    for _ in it:
-        idx = it.multi_index
-        old = x[idx]
-        x[idx] = old + h
-        plus = f()
-        x[idx] = old - h
-        minus = f()
-        x[idx] = old
-        grad[idx] = (plus - minus) / (2 * h)
+    for idx in np.ndindex(x.shape):
+        grad[idx] = partial_derivative(f, x, idx, h)
     return grad

@@ -13,7 +13,7 @@ from model.loss import softmax_cross_entropy
 from model.network import META_KEY, read_weights
 from model.reference import correlate1d
 from model.zoo import build_model, lenet5, load_model, mlp
-from tests.gradcheck import numerical_grad, rel_error
+from tests.gradcheck import partial_derivative, rel_error
 
 SIGNAL = [1, 2, 5, 6, 2, -1, 3, -2]
 
@@ -77,18 +77,8 @@ def test_whole_lenet_gradient_matches_finite_differences():
         w = layer.params["weight"]
         # a random subset of entries keeps the test at well under a second
         sub = tuple(rng.integers(0, s, 12) for s in w.shape)
-        num = np.array([_partial(loss, w, idx) for idx in zip(*sub)])
+        num = np.array([partial_derivative(loss, w, idx) for idx in zip(*sub)])
         assert rel_error(analytic[sub], num) < 1e-6, layer_name
-
-
-def _partial(f, w, idx, h=1e-6):
-    old = w[idx]
-    w[idx] = old + h
-    plus = f()
-    w[idx] = old - h
-    minus = f()
-    w[idx] = old
-    return (plus - minus) / (2 * h)
 
 
 def test_pooling_before_relu_gives_the_same_activations():
