@@ -68,9 +68,9 @@ def main() -> None:
 
     ds = load_dataset()
     mean, std = normalization_stats(ds.train_images)
-    x = torch.from_numpy(((ds.train_images / 255.0 - mean) / std).astype(np.float32)[:, None])
+    x = torch.from_numpy(((ds.train_images.astype(np.float32) / 255 - mean) / std)[:, None])
     y = torch.from_numpy(ds.train_labels.astype(np.int64))
-    xt = torch.from_numpy(((ds.test_images / 255.0 - mean) / std).astype(np.float32)[:, None])
+    xt = torch.from_numpy(((ds.test_images.astype(np.float32) / 255 - mean) / std)[:, None])
     yt = torch.from_numpy(ds.test_labels.astype(np.int64))
     torch.manual_seed(0)
     net = torch_lenet5()

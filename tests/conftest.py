@@ -71,14 +71,19 @@ def _wait_until_healthy(server: LiveServer, proc: subprocess.Popen[bytes], timeo
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``uvicorn app.main:app`` on a free 127.0.0.1 port, for the whole session."""
+    """``convscope serve`` on a free 127.0.0.1 port, for the whole session.
+
+    Started from a scratch directory, not the checkout: static files, templates and weights
+    must be found from the package's own root, never the working directory.
+    """
     workdir = tmp_path_factory.mktemp("live-server")
     port = _free_port()
     server = LiveServer(url=f"http://127.0.0.1:{port}", log_path=workdir / "uvicorn.log")
     env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(workdir / "runs"), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     with open(server.log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_until_healthy(server, proc, timeout=60)
             yield server
