@@ -1,22 +1,27 @@
-"""Using a second core: independent pieces of one layer's work run on two threads.
+"""Using a second core: independent pieces of one computation run on two threads.
 
 NumPy and BLAS release Python's GIL while they compute, so two threads really do run at
 once. The engine splits only work whose pieces are independent:
 
   * a convolution's im2col blocks (each writes its own rows of the output, or its own
-    partial sum of dL/dW), and
-  * a convolution's dL/dW and dL/dX, which both need only delta.
+    partial sum of dL/dW), and a convolution's dL/dW beside its dL/dX, which both need only
+    delta;
+  * an image filter's row tiles (``model/filters.py``).
 
-Each BLAS call then runs on one thread: at batch 64 the products are small, and OpenBLAS
-threads that wait for a busy core cost more than they give (on 2 cores, a 2-thread BLAS
-beside any other work runs several times slower).
+``with engine_threads(2): ...`` turns it on for the code the calling thread runs inside it;
+functions can also be asked for ``threads=2`` directly. The setting is per calling thread, so
+concurrent web requests do not change each other's, and the one worker thread is shared.
+Single-threaded, every piece runs on the calling thread, in the same order, with the same
+results.
 
-``with engine_threads(2): ...`` turns it on for the code inside; outside, everything runs
-on the calling thread, in the same order, with the same results.
+Inside ``engine_threads`` each BLAS call runs on one thread: at batch 64 the products are
+small, and OpenBLAS threads that wait for a busy core cost more than they give (on 2 cores, a
+2-thread BLAS beside any other work runs several times slower).
 """
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -26,38 +31,50 @@ from threadpoolctl import threadpool_limits
 T = TypeVar("T")
 R = TypeVar("R")
 
-_worker: ThreadPoolExecutor | None = None
+MAX_THREADS = 2
+_setting = threading.local()
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=MAX_THREADS - 1, thread_name_prefix="engine")
+        return _pool
+
+
+def current_threads() -> int:
+    """Threads the calling thread may use (1 unless inside ``engine_threads``)."""
+    return getattr(_setting, "threads", 1)
 
 
 @contextmanager
 def engine_threads(threads: int) -> Iterator[None]:
     """Run the engine on ``threads`` threads (1 or 2) with single-threaded BLAS calls inside."""
-    global _worker
-    if threads < 1:
-        raise ValueError(f"threads must be >= 1, got {threads}")
-    previous = _worker
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine") if threads > 1 else None
-    _worker = pool
+    if not 1 <= threads <= MAX_THREADS:
+        raise ValueError(f"threads must be between 1 and {MAX_THREADS}, got {threads}")
+    previous = current_threads()
+    _setting.threads = threads
     try:
         with threadpool_limits(1):
             yield
     finally:
-        _worker = previous
-        if pool is not None:
-            pool.shutdown(wait=True)
+        _setting.threads = previous
 
 
-def submit(fn: Callable[[], R]) -> Future[R]:
-    """Start ``fn`` on the worker thread; without one, run it now and return a finished future."""
-    if _worker is not None:
-        return _worker.submit(fn)
+def submit(fn: Callable[[], R], threads: int | None = None) -> Future[R]:
+    """Start ``fn`` on the worker thread; single-threaded, run it now and return a finished future."""
+    if (threads or current_threads()) > 1:
+        return _worker().submit(fn)
     done: Future[R] = Future()
     done.set_result(fn())
     return done
 
 
-def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T]) -> list[R]:
-    """[fn(first half), fn(second half)]: the second half on the worker thread, if there is one.
+def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], threads: int | None = None) -> list[R]:
+    """[fn(first half), fn(second half)]: the second half on the worker thread, if allowed.
 
     Always the same two halves, so that sums of the results come out bit for bit the same on
     one thread or two.
@@ -65,6 +82,6 @@ def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T]) -> list[R]:
     if len(items) < 2:
         return [fn(items)]
     half = (len(items) + 1) // 2
-    other = submit(lambda: fn(items[half:]))
+    other = submit(lambda: fn(items[half:]), threads)
     mine = fn(items[:half])
     return [mine, other.result()]

@@ -89,3 +89,14 @@ def test_resume_from_checkpoint_continues_exactly(mnist, tmp_path):
 def test_bad_config_values_say_what_is_expected(field, value, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**{field: value})
+
+
+def test_one_or_two_threads_give_identical_weights(mnist):
+    data = _subset(mnist, 256, 100)
+    weights = []
+    for threads in (1, 2):
+        trainer = Trainer(TrainConfig(epochs=1, seed=4, threads=threads), data)
+        list(trainer.run())
+        weights.append(trainer.model.state_dict())
+    for key in weights[0]:
+        np.testing.assert_array_equal(weights[0][key], weights[1][key])
