@@ -46,6 +46,11 @@ class Settings:
     #: The IDX directory training runs read (the same variable the CLI reads): the bundled
     #: MNIST by default, or e.g. /usr/share/datasets/fashion-mnist.
     data_dir: Path = field(default_factory=lambda: ROOT / "data" / "mnist")
+    #: Memory the in-process store of uploaded images may use (decoded pixels plus previews), in
+    #: bytes; past it the least recently used images are dropped.
+    image_store_bytes: int = 512 * 1024 * 1024
+    #: Longest side, in pixels, of the downscaled preview kept beside each uploaded image.
+    preview_max_side: int = 1600
 
     def __post_init__(self) -> None:
         if not self.host.strip():
@@ -57,6 +62,12 @@ class Settings:
             if value < 1:
                 raise SettingsError(
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {value}"
+                )
+
+        for name in ("image_store_bytes", "preview_max_side"):
+            if getattr(self, name) < 1:
+                raise SettingsError(
+                    f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {getattr(self, name)}"
                 )
 
     @classmethod

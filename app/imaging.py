@@ -1,0 +1,325 @@
+"""Decoding untrusted image uploads into uint8 NumPy arrays, and encoding them back.
+
+Everything a user uploads passes through :func:`decode_image`, which
+
+* accepts only PNG, JPEG, WebP, GIF, BMP and TIFF (sniffed from the bytes, never from the
+  file name or the client's content type);
+* refuses decompression bombs: the pixel limit is applied per call while Pillow reads the
+  header, Pillow's ``DecompressionBombWarning`` is an error, and ``width * height`` is checked
+  again before any pixel is decoded;
+* honours the EXIF orientation, so a portrait phone photo stays portrait;
+* normalises every Pillow mode to ``(H, W, C)`` uint8 with ``C`` 1 (greyscale) or 3 (RGB):
+  palettes are expanded, transparency is composited over white, 16-bit greyscale keeps its
+  top 8 bits, CMYK becomes RGB, and an animation contributes its first frame.
+
+Every failure is an :class:`ImageError` whose message says what was expected.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+#: Pillow format names accepted from users, in the order Pillow tries them.
+ALLOWED_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
+#: The same list for people.
+EXPECTED_FORMATS = "PNG, JPEG, WebP, GIF, BMP or TIFF"
+DEFAULT_MAX_PIXELS = 40_000_000
+
+# Leading bytes of the accepted formats: data that starts like one of them but cannot be
+# opened is reported as corrupt (400), anything else as "not a supported image" (415).
+_SIGNATURES: tuple[tuple[str, bytes], ...] = (
+    ("PNG", b"\x89PNG\r\n\x1a\n"),
+    ("JPEG", b"\xff\xd8\xff"),
+    ("GIF", b"GIF87a"),
+    ("GIF", b"GIF89a"),
+    ("BMP", b"BM"),
+    ("TIFF", b"II*\x00"),
+    ("TIFF", b"MM\x00*"),
+    ("TIFF", b"II+\x00"),  # BigTIFF
+    ("TIFF", b"MM\x00+"),
+)
+
+# Image.MAX_IMAGE_PIXELS and the warnings filters are process-wide; this lock keeps
+# concurrent uploads (FastAPI runs ``def`` handlers in a threadpool) from seeing each
+# other's limit while one of them is opening and decoding.
+_PILLOW_GLOBALS = threading.Lock()
+
+
+class ImageError(ValueError):
+    """The upload cannot be used as an image; the message says what was expected."""
+
+
+class NotAnImageError(ImageError):
+    """The bytes are not in any accepted image format."""
+
+
+class ImageTooLargeError(ImageError):
+    """The image has more pixels than the configured limit."""
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    #: ``(height, width, channels)`` uint8, channels 1 (greyscale) or 3 (RGB).
+    pixels: np.ndarray
+    #: Pillow's format name: "PNG", "JPEG", "WEBP", "GIF", "BMP" or "TIFF".
+    format: str
+    #: Of ``pixels``, i.e. after the EXIF orientation has been applied.
+    width: int
+    height: int
+
+    @property
+    def channels(self) -> int:
+        return int(self.pixels.shape[2])
+
+
+def decode_image(source: bytes | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedImage:
+    """Decode an uploaded image (bytes or a seekable binary file) into ``(H, W, C)`` uint8.
+
+    Raises :class:`NotAnImageError` for data in no accepted format, :class:`ImageTooLargeError`
+    when ``width * height > max_pixels``, and :class:`ImageError` for empty, truncated or
+    corrupt data.
+    """
+    if max_pixels < 1:
+        raise ValueError(f"max_pixels must be positive, got {max_pixels}")
+    fp: BinaryIO = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else source
+    fp.seek(0)
+    head = fp.read(16)
+    if not head:
+        raise ImageError(f"the file is empty: expected {EXPECTED_FORMATS} data")
+
+    im = _open_and_load(fp, head, max_pixels)
+    try:
+        fmt = str(im.format)
+        try:
+            upright = ImageOps.exif_transpose(im)
+        except Exception:  # malformed EXIF: show the pixels as stored rather than refuse them
+            upright = im.copy()
+        pixels = _to_uint8(upright)
+    finally:
+        im.close()
+    height, width = pixels.shape[:2]
+    return DecodedImage(pixels=pixels, format=fmt, width=width, height=height)
+
+
+@contextmanager
+def _pillow_limits(max_pixels: int | None) -> Iterator[None]:
+    """Pillow's pixel limit set to ``max_pixels`` and its bomb warning raised as an error."""
+    with _PILLOW_GLOBALS, warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        previous = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = max_pixels
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous
+
+
+def _open_and_load(fp: BinaryIO, head: bytes, max_pixels: int) -> Image.Image:
+    """Open and fully decode the first frame, or raise an :class:`ImageError`."""
+    with _pillow_limits(max_pixels):
+        im: Image.Image | None = None
+        try:
+            im = Image.open(fp, formats=ALLOWED_FORMATS)
+            width, height = im.size
+            if width * height > max_pixels:
+                raise ImageTooLargeError(_too_many_pixels(width, height, max_pixels))
+            # Animated GIF / WebP / APNG and multi-page TIFF open on their first frame.
+            im.load()
+            return im
+        except ImageError:
+            _close(im)
+            raise
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            _close(im)
+            raise ImageTooLargeError(_bomb_message(fp, head, max_pixels, exc)) from None
+        except UnidentifiedImageError:
+            _close(im)
+            looks_like = _sniff(head)
+            if looks_like is None:
+                raise NotAnImageError(f"not a supported image: expected {EXPECTED_FORMATS}") from None
+            raise ImageError(f"truncated or corrupt image data: starts like {looks_like} but its "
+                             f"header cannot be read") from None
+        except Exception as exc:  # any decoder failure on untrusted bytes is the upload's fault
+            _close(im)
+            raise ImageError(f"truncated or corrupt image data: {exc}") from None
+
+
+def _close(im: Image.Image | None) -> None:
+    if im is not None:
+        im.close()
+
+
+def _sniff(head: bytes) -> str | None:
+    for name, signature in _SIGNATURES:
+        if head.startswith(signature):
+            return name
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return None
+
+
+def _too_many_pixels(width: int, height: int, limit: int) -> str:
+    return f"image is {width}x{height} = {width * height} pixels; the limit is {limit}"
+
+
+def _bomb_message(fp: BinaryIO, head: bytes, limit: int, exc: Exception) -> str:
+    """Name the image's dimensions when its header can be read without decoding pixels."""
+    # WebP's decoder allocates its canvas while opening, so it is never re-opened unchecked.
+    if _sniff(head) not in (None, "WebP"):
+        try:
+            with _pillow_limits_released():
+                with Image.open(fp, formats=[f for f in ALLOWED_FORMATS if f != "WEBP"]) as im:
+                    width, height = im.size
+            if width * height > limit:
+                return _too_many_pixels(width, height, limit)
+        except Exception:
+            pass
+    match = re.search(r"\((\d+) pixels\)", str(exc))
+    if match:
+        return f"image is {match.group(1)} pixels; the limit is {limit}"
+    return f"image has more pixels than the limit of {limit}"
+
+
+@contextmanager
+def _pillow_limits_released() -> Iterator[None]:
+    """Inside :func:`_pillow_limits` (lock held): no pixel limit, to read a header's size only."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _to_uint8(im: Image.Image) -> np.ndarray:
+    """Any Pillow mode -> ``(H, W, 1)`` or ``(H, W, 3)`` uint8."""
+    mode = im.mode
+    if mode == "1":
+        im = im.convert("L")
+    elif mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    elif mode == "PA":
+        im = im.convert("RGBA")
+    elif mode.startswith("I;16"):  # 16-bit greyscale, any byte order: keep the top 8 bits
+        grey16 = np.asarray(im)
+        return (grey16 >> 8).astype(np.uint8)[:, :, None]
+    elif mode == "I":  # 32-bit signed integers, as 16-bit data usually arrives: clip to 0..65535
+        grey32 = np.asarray(im)
+        return (np.clip(grey32, 0, 65535) >> 8).astype(np.uint8)[:, :, None]
+    elif mode == "L" and "transparency" in im.info:
+        im = im.convert("LA")
+    elif mode == "RGB" and "transparency" in im.info:
+        im = im.convert("RGBA")
+
+    mode = im.mode
+    if mode in ("LA", "La"):
+        im = _over_white(im.convert("LA"), "L")
+    elif mode in ("RGBA", "RGBa"):
+        im = _over_white(im.convert("RGBA"), "RGB")
+    elif mode not in ("L", "RGB"):
+        # CMYK, YCbCr, LAB, HSV, RGBX, F, ...: Pillow's own conversions (F is clipped to 0..255).
+        im = im.convert("L" if mode == "F" else "RGB")
+
+    pixels = np.asarray(im, dtype=np.uint8)
+    if pixels.ndim == 2:
+        pixels = pixels[:, :, None]
+    return np.ascontiguousarray(pixels)
+
+
+def _over_white(im: Image.Image, mode: str) -> Image.Image:
+    """Composite an image with alpha over a white background."""
+    background = Image.new(mode, im.size, 255 if mode == "L" else (255, 255, 255))
+    background.paste(im.convert(mode), mask=im.getchannel("A"))
+    return background
+
+
+def _to_pil(pixels: np.ndarray) -> Image.Image:
+    if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8:
+        raise ValueError("pixels must be a uint8 numpy array")
+    if pixels.ndim == 2:
+        return Image.fromarray(pixels, "L")
+    if pixels.ndim != 3 or pixels.shape[2] not in (1, 3, 4):
+        raise ValueError(f"pixels must have shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got {pixels.shape}")
+    if pixels.shape[2] == 1:
+        return Image.fromarray(np.ascontiguousarray(pixels[:, :, 0]), "L")
+    return Image.fromarray(np.ascontiguousarray(pixels), "RGB" if pixels.shape[2] == 3 else "RGBA")
+
+
+EncodeFormat = Literal["png", "jpeg", "webp"]
+
+
+def encode_image(pixels: np.ndarray, format: EncodeFormat, quality: int = 90) -> bytes:
+    """Encode ``(H, W[, C])`` uint8 pixels as PNG (lossless), JPEG or WebP (``quality`` 1-100)."""
+    fmt = format.lower()
+    if fmt == "jpg":
+        fmt = "jpeg"
+    if fmt not in ("png", "jpeg", "webp"):
+        raise ValueError(f"format must be 'png', 'jpeg' or 'webp', got {format!r}")
+    if not 1 <= quality <= 100:
+        raise ValueError(f"quality must be between 1 and 100, got {quality}")
+    im = _to_pil(pixels)
+    out = io.BytesIO()
+    if fmt == "png":
+        # Level 3 compresses photos nearly as well as the default 6, several times faster.
+        im.save(out, "PNG", compress_level=3)
+    elif fmt == "jpeg":
+        if im.mode == "RGBA":
+            raise ValueError("JPEG has no alpha channel: pass (H, W, 1) or (H, W, 3) pixels")
+        im.save(out, "JPEG", quality=quality)
+    else:
+        im.save(out, "WEBP", quality=quality)
+    return out.getvalue()
+
+
+def preview_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """``(width, height)`` scaled so the longer side is at most ``max_side``, aspect kept."""
+    if max_side < 1:
+        raise ValueError(f"max_side must be positive, got {max_side}")
+    longest = max(width, height)
+    if longest <= max_side:
+        return width, height
+    scale = max_side / longest
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def make_preview(pixels: np.ndarray, max_side: int = 1600) -> np.ndarray:
+    """Downscale ``(H, W, C)`` uint8 pixels (Lanczos) so the longer side is at most ``max_side``.
+
+    Returns ``pixels`` itself when it is already small enough.
+    """
+    height, width = pixels.shape[:2]
+    new_width, new_height = preview_size(width, height, max_side)
+    if (new_width, new_height) == (width, height):
+        return pixels
+    # reducing_gap: box-reduce by an integer factor first, then Lanczos; indistinguishable
+    # from a plain Lanczos resize at a gap of 3, and much faster on camera-sized images.
+    small = _to_pil(pixels).resize((new_width, new_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    out = np.asarray(small, dtype=np.uint8)
+    if out.ndim == 2:
+        out = out[:, :, None]
+    return np.ascontiguousarray(out)
+
+
+__all__ = [
+    "ALLOWED_FORMATS",
+    "DEFAULT_MAX_PIXELS",
+    "EXPECTED_FORMATS",
+    "DecodedImage",
+    "ImageError",
+    "ImageTooLargeError",
+    "NotAnImageError",
+    "decode_image",
+    "encode_image",
+    "make_preview",
+    "preview_size",
+]
