@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from app.image_store import ImageStore
 from app.model_state import load_model_state
 from app.paths import STATIC_DIR, TEMPLATES_DIR
 from app.routes import discover_routers
@@ -38,6 +39,8 @@ Limits (upload size, image size, kernel size) are configured with
 OPENAPI_TAGS = [
     {"name": "health", "description": "Liveness and version information."},
     {"name": "model", "description": "The served network: layers, output shapes, parameter counts."},
+    {"name": "images", "description": "Upload an image (PNG, JPEG, WebP, GIF, BMP or TIFF) to convolve; "
+     "fetch its details and its preview."},
 ]
 
 
@@ -45,6 +48,7 @@ OPENAPI_TAGS = [
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The trained network, loaded once per process before the first request.
     app.state.model = load_model_state(app.state.settings)
+    app.state.images = ImageStore(app.state.settings.image_store_bytes, app.state.settings.preview_max_side)
     app.state.started_at = time.monotonic()
     yield
 
