@@ -122,7 +122,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     model, meta = load_model(args.weights)
     dataset = load_dataset(args.data_dir)
-    loss, acc, cm = evaluate(model, dataset.test_images, dataset.test_labels)
+    result = evaluate(model, dataset.test_images, dataset.test_labels)
+    loss, acc, cm = result.loss, result.accuracy, result.confusion
     result: dict[str, Any] = {"weights": args.weights, "architecture": meta.get("architecture"),
                               "test_images": int(len(dataset.test_labels)), "test_loss": loss,
                               "test_accuracy": acc, "confusion": cm.tolist()}

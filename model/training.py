@@ -91,6 +91,7 @@ class EpochEvent:
     elapsed_seconds: float  # since the run started, evaluations and checkpoints included
     images_per_sec: float
     confusion: list[list[int]] = field(repr=False)
+    misclassified: list[dict[str, int]] = field(default_factory=list, repr=False)  # first few test errors
     type: str = "epoch"
 
 
@@ -110,13 +111,24 @@ def event_dict(event: Event) -> dict[str, Any]:
     return asdict(event)
 
 
-def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray, batch_size: int = 128
-             ) -> tuple[float, float, np.ndarray]:
-    """Mean loss, accuracy and confusion matrix (rows: true class) over a labelled set of raw images."""
+@dataclass
+class Evaluation:
+    loss: float
+    accuracy: float
+    confusion: np.ndarray  # (K, K), rows: true class
+    predicted: np.ndarray  # (N,)
+
+    def misclassified(self, labels: np.ndarray, limit: int = 12) -> list[dict[str, int]]:
+        wrong = np.flatnonzero(self.predicted != labels)[:limit]
+        return [{"index": int(i), "label": int(labels[i]), "predicted": int(self.predicted[i])} for i in wrong]
+
+
+def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray, batch_size: int = 128) -> Evaluation:
+    """Mean loss, accuracy, confusion matrix and predictions over a labelled set of raw images."""
     logits = model.predict_logits(images, batch_size).T  # (K, N)
     loss, _ = softmax_cross_entropy(logits, labels.astype(np.int64))
     predicted = logits.argmax(axis=0)
-    return loss, accuracy(logits, labels), confusion_matrix(predicted, labels, logits.shape[0])
+    return Evaluation(loss, accuracy(logits, labels), confusion_matrix(predicted, labels, logits.shape[0]), predicted)
 
 
 class Trainer:
@@ -166,9 +178,14 @@ class Trainer:
                 loss_sum = 0.0
                 step = (epoch - 1) * self.batches_per_epoch
                 for batch, (xb, yb) in enumerate(self._epoch_batches(epoch), start=1):
-                    if stop is not None and stop():
-                        yield DoneEvent(self.epochs_done, True, last_test_acc, self._elapsed(started))
-                        return
+                    if stop is not None:
+                        asked = time.perf_counter()
+                        stopping = stop()  # may block while the run is paused:
+                        waited = time.perf_counter() - asked
+                        t0, started = t0 + waited, started + waited  # paused time is not training time
+                        if stopping:
+                            yield DoneEvent(self.epochs_done, True, last_test_acc, self._elapsed(started))
+                            return
                     step += 1
                     opt.lr = self.schedule(step - 1)
                     logits = model.forward(xb, train=True)
@@ -181,7 +198,8 @@ class Trainer:
                     yield BatchEvent(epoch, batch, self.batches_per_epoch, step, loss, correct / seen,
                                      seen / (time.perf_counter() - t0), opt.lr)
                 epoch_seconds = time.perf_counter() - t0
-                test_loss, test_acc, cm = evaluate(model, self.dataset.test_images, self.dataset.test_labels)
+                result = evaluate(model, self.dataset.test_images, self.dataset.test_labels)
+                test_loss, test_acc = result.loss, result.accuracy
                 last_test_acc = test_acc
                 self.epochs_done = epoch
                 record = {"epoch": epoch, "train_loss": loss_sum / seen, "train_accuracy": correct / seen,
@@ -193,7 +211,7 @@ class Trainer:
                                     cfg.to_dict(), record["elapsed_seconds"])
                 yield EpochEvent(epoch, cfg.epochs, record["train_loss"], record["train_accuracy"], test_loss,
                                  test_acc, epoch_seconds, record["elapsed_seconds"], seen / epoch_seconds,
-                                 cm.tolist())
+                                 result.confusion.tolist(), result.misclassified(self.dataset.test_labels))
         yield DoneEvent(self.epochs_done, False, last_test_acc, self._elapsed(started))
 
     def _elapsed(self, started: float) -> float:

@@ -48,7 +48,8 @@ def test_committed_weights_score_at_least_99_percent():
     """The pretrained LeNet-5 on all 10,000 MNIST test images, recomputed here, not read from the sidecar."""
     model, meta = load_model(PRETRAINED_LENET5)
     ds = load_dataset()
-    _, acc, cm = evaluate(model, ds.test_images, ds.test_labels)
+    result = evaluate(model, ds.test_images, ds.test_labels)
+    acc, cm = result.accuracy, result.confusion
     assert acc >= 0.990
     assert cm.sum() == 10_000
     sidecar = json.loads(PRETRAINED_LENET5.with_suffix(".json").read_text())

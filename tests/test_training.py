@@ -31,6 +31,9 @@ def test_short_run_learns(mnist):
     assert len(batches) == 5 * 32 and batches[-1].step == 160
     assert all(b.images_per_sec > 0 and np.isfinite(b.loss) for b in batches)
     assert sum(map(sum, epochs[-1].confusion)) == 1000
+    wrong = epochs[-1].misclassified
+    assert 0 < len(wrong) <= 12 and all(w["label"] != w["predicted"] for w in wrong)
+    assert all(data.test_labels[w["index"]] == w["label"] for w in wrong)
     assert isinstance(events[-1], DoneEvent) and not events[-1].stopped
 
 
@@ -47,6 +50,23 @@ def test_same_seed_same_weights(mnist, model):
     other = Trainer(TrainConfig(model=model, epochs=1, seed=8, optimizer="adam", lr=1e-3), data)
     list(other.run())
     assert not np.array_equal(other.model.state_dict()["fc1.weight"], runs[0]["fc1.weight"])
+
+
+def test_paused_time_is_not_training_time(mnist):
+    import time
+
+    data = _subset(mnist, 256, 100)
+    calls = []
+
+    def pause_once() -> bool:
+        calls.append(1)
+        if len(calls) == 2:
+            time.sleep(0.5)  # "paused"
+        return False
+
+    events = list(Trainer(TrainConfig(epochs=1), data).run(stop=pause_once))
+    epoch = next(e for e in events if isinstance(e, EpochEvent))
+    assert epoch.epoch_seconds < 0.4 and epoch.elapsed_seconds < 0.5 + 0.4
 
 
 def test_stop_between_batches(mnist):
