@@ -7,6 +7,7 @@ module-level ``app``; tests call :func:`create_app` for a fresh instance.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from app.image_store import ImageStore
 from app.model_state import load_model_state
 from app.paths import STATIC_DIR, TEMPLATES_DIR
+from app.runs.manager import make_run_manager
 from app.routes import discover_routers
 from app.routes.health import APP_VERSION
 from app.routes.pages import TOOLS
@@ -41,6 +43,10 @@ OPENAPI_TAGS = [
     {"name": "model", "description": "The served network: layers, output shapes, parameter counts."},
     {"name": "images", "description": "Upload an image (PNG, JPEG, WebP, GIF, BMP or TIFF) to convolve; "
      "fetch its details and its preview."},
+    {"name": "kernels", "description": "The kernel playground: preset kernels, applying a kernel to an "
+     "uploaded image, and the arithmetic behind any output pixel."},
+    {"name": "runs", "description": "Training runs: start, pause, resume, stop, delete; their history and "
+     "weights. Watch one live at `WS /ws/runs/{id}` (see the runs router's module docstring)."},
 ]
 
 
@@ -49,8 +55,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The trained network, loaded once per process before the first request.
     app.state.model = load_model_state(app.state.settings)
     app.state.images = ImageStore(app.state.settings.image_store_bytes, app.state.settings.preview_max_side)
+    app.state.runs = make_run_manager(app.state.settings)
+    app.state.runs.start(asyncio.get_running_loop())
     app.state.started_at = time.monotonic()
-    yield
+    try:
+        yield
+    finally:
+        app.state.runs.shutdown()  # ends the workers; their runs are marked interrupted, resumable
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

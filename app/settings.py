@@ -51,6 +51,14 @@ class Settings:
     image_store_bytes: int = 512 * 1024 * 1024
     #: Longest side, in pixels, of the downscaled preview kept beside each uploaded image.
     preview_max_side: int = 1600
+    #: Training runs that may train at the same time; the rest wait in a queue.
+    max_concurrent_runs: int = 1
+    #: Runs that may wait in that queue; one more is refused with 429.
+    max_queued_runs: int = 20
+    #: Cores one training run may use (1 or 2; see model/parallel.py).
+    train_threads: int = 2
+    #: Where Fashion-MNIST is (Debian's dataset-fashion-mnist package installs it here).
+    fashion_mnist_dir: Path = field(default_factory=lambda: Path("/usr/share/datasets/fashion-mnist"))
 
     def __post_init__(self) -> None:
         if not self.host.strip():
@@ -64,7 +72,9 @@ class Settings:
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {value}"
                 )
 
-        for name in ("image_store_bytes", "preview_max_side"):
+        if not 1 <= self.train_threads <= 2:
+            raise SettingsError(f"train_threads ({ENV_PREFIX}TRAIN_THREADS) must be 1 or 2, got {self.train_threads}")
+        for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs"):
             if getattr(self, name) < 1:
                 raise SettingsError(
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {getattr(self, name)}"

@@ -1,0 +1,186 @@
+"""Training runs over HTTP, and watching one live over a WebSocket.
+
+``WS /ws/runs/{id}`` first sends a ``snapshot`` (the run as GET /api/runs/{id} returns it), then
+JSON messages by ``type``: ``batch`` (step, loss, accuracy, images_per_sec, eta_seconds; about
+10 a second), ``weights`` (conv1 and conv2 kernels as base64 uint8 around 128, with ``scale``;
+about 2 a second), ``activations`` (every layer's maps for a fixed test digit, base64 uint8 over
+``min``..``max``; about 1 a second), ``epoch`` (losses, accuracies, confusion matrix,
+misclassified digits), ``status``, ``done`` and ``error``. Epoch, status, done and error
+messages are never dropped; a viewer that reads slowly misses only stale frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from app.model_state import ModelState
+from app.runs.hub import Viewer
+from app.runs.manager import RunError, RunManager
+from app.runs.store import RunRecord
+from model.zoo import load_model
+
+router = APIRouter(tags=["runs"])
+
+
+class RunConfig(BaseModel):
+    """A run's hyper-parameters. Every field has a default and a range."""
+
+    model: Literal["lenet5", "mlp"] = "lenet5"
+    optimizer: Literal["sgd", "momentum", "nesterov", "adam"] = "momentum"
+    lr: float = Field(0.05, gt=0, le=1.0, description="Peak learning rate.")
+    momentum: float = Field(0.9, ge=0, lt=1)
+    weight_decay: float = Field(5e-4, ge=0, le=0.1)
+    batch_size: int = Field(64, ge=8, le=1024)
+    epochs: int = Field(8, ge=1, le=50)
+    train_size: int | None = Field(None, ge=64, le=60_000, description="Use only the first N training images.")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    schedule: Literal["constant", "step", "cosine", "onecycle"] = "onecycle"
+    dataset: Literal["mnist", "fashion-mnist"] = "mnist"
+
+
+class EpochRecord(BaseModel):
+    epoch: int
+    epochs: int | None = None
+    train_loss: float
+    train_accuracy: float
+    test_loss: float
+    test_accuracy: float
+    epoch_seconds: float
+    elapsed_seconds: float
+    images_per_sec: float | None = None
+    confusion: list[list[int]] | None = None
+
+
+class RunSummary(BaseModel):
+    id: str
+    status: Literal["queued", "running", "paused", "stopped", "completed", "failed", "interrupted"]
+    position: int | None = Field(None, description="Place in the queue (1 = next), while queued.")
+    config: dict[str, Any]
+    created_at: float
+    epochs_done: int
+    test_accuracy: float | None
+    error: str | None = None
+
+
+class RunDetail(RunSummary):
+    history: list[EpochRecord]
+
+
+class Activated(BaseModel):
+    source: str = Field(..., examples=["run:3fa2b1c4d5e6"])
+    architecture: str
+    test_accuracy: float | None
+
+
+def get_runs(request: Request) -> RunManager:
+    return request.app.state.runs
+
+
+RunsDep = Annotated[RunManager, Depends(get_runs)]
+
+
+def _summary(runs: RunManager, record: RunRecord, detail: bool = False) -> RunSummary | RunDetail:
+    fields = dict(id=record.id, status=record.status, position=runs.position(record.id), config=record.config,
+                  created_at=record.created_at, epochs_done=record.epochs_done, test_accuracy=record.test_accuracy,
+                  error=record.error)
+    return RunDetail(**fields, history=[EpochRecord(**h) for h in record.history]) if detail else RunSummary(**fields)
+
+
+def _call(fn, *args):  # noqa: ANN001, ANN202
+    try:
+        return fn(*args)
+    except RunError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+
+
+RESPONSES = {404: {"description": "No such run."}, 409: {"description": "Not allowed in the run's state."}}
+
+
+@router.post("/api/runs", status_code=201, response_model=RunSummary, summary="Start a training run",
+             responses={422: {"description": "A value out of range, or the dataset is not installed."},
+                        429: {"description": "The queue is full."}})
+def create_run(config: RunConfig, runs: RunsDep) -> RunSummary:
+    record = _call(runs.create, config.model_dump())
+    return _summary(runs, runs.get(record.id))
+
+
+@router.get("/api/runs", response_model=list[RunSummary], summary="Every run, newest first")
+def list_runs(runs: RunsDep) -> list[RunSummary]:
+    return [_summary(runs, r) for r in runs.list()]
+
+
+@router.get("/api/runs/{run_id}", response_model=RunDetail, responses=RESPONSES,
+            summary="A run's config, status and per-epoch history")
+def get_run(run_id: str, runs: RunsDep) -> RunDetail:
+    return _summary(runs, _call(runs.get, run_id), detail=True)
+
+
+def _command(name: str, doc: str):  # noqa: ANN202
+    def handler(run_id: str, runs: RunsDep) -> RunSummary:
+        _call(getattr(runs, name), run_id)
+        return _summary(runs, _call(runs.get, run_id))
+
+    handler.__name__ = f"{name}_run"
+    router.post(f"/api/runs/{{run_id}}/{name}", response_model=RunSummary, responses=RESPONSES, summary=doc)(handler)
+
+
+_command("pause", "Pause a running run between two batches")
+_command("resume", "Resume a paused run, or restart a stopped, failed or interrupted one from its last checkpoint")
+_command("stop", "Stop a run (it keeps its last checkpoint and weights)")
+
+
+@router.delete("/api/runs/{run_id}", status_code=204, responses=RESPONSES, summary="Delete a run and its files")
+def delete_run(run_id: str, runs: RunsDep) -> Response:
+    _call(runs.delete, run_id)
+    return Response(status_code=204)
+
+
+@router.get("/api/runs/{run_id}/weights", response_class=FileResponse, responses=RESPONSES,
+            summary="The run's latest weights (.npz, PyTorch state_dict names)")
+def run_weights(run_id: str, runs: RunsDep) -> FileResponse:
+    path = _call(runs.weights_path, run_id)
+    return FileResponse(path, media_type="application/octet-stream", filename=f"convscope-{run_id}.npz")
+
+
+@router.post("/api/runs/{run_id}/activate", response_model=Activated, responses=RESPONSES,
+             summary="Serve this run's latest weights to the digit classifier")
+def activate_run(run_id: str, runs: RunsDep, request: Request) -> Activated:
+    path = _call(runs.weights_path, run_id)
+    model, meta = load_model(path)
+    state = ModelState(model, path, f"run:{run_id}", meta, {"test_accuracy": meta.get("test_accuracy")})
+    request.app.state.model = state
+    return Activated(source=state.source, architecture=model.architecture, test_accuracy=state.test_accuracy)
+
+
+@router.websocket("/ws/runs/{run_id}")
+async def watch_run(websocket: WebSocket, run_id: str) -> None:
+    runs: RunManager = websocket.app.state.runs
+    await websocket.accept()
+    try:
+        runs.get(run_id)
+    except RunError as exc:
+        await websocket.close(code=4404, reason=str(exc))
+        return
+    viewer = Viewer(websocket)
+    runs.hub.add(run_id, viewer)  # subscribe first: nothing said after the snapshot is missed
+    try:
+        snapshot = _summary(runs, runs.get(run_id), detail=True).model_dump(mode="json")
+        await websocket.send_text(json.dumps({"type": "snapshot", "run": snapshot}))
+        sender = asyncio.create_task(viewer.pump())
+        try:
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+        finally:
+            sender.cancel()
+    except WebSocketDisconnect:
+        pass
+    finally:
+        runs.hub.remove(run_id, viewer)

@@ -1,0 +1,273 @@
+"""Owns the training runs: a queue, a worker process per running run, and the event pump.
+
+At most ``max_concurrent`` runs train at once; the rest wait in order. For each running run a
+thread reads the worker's queue, records epochs and status changes in SQLite, and hands every
+message, encoded to JSON once, to the event loop's ``Hub``. A worker that dies without saying
+"done" (killed, out of memory) leaves its run marked failed, its last checkpoint intact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing as mp
+import queue
+import secrets
+import shutil
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from app.runs import worker
+from app.runs.hub import Hub
+from app.runs.store import RESUMABLE, RunRecord, RunStore
+
+
+class RunError(Exception):
+    """A request the run's state does not allow; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class _Live:
+    process: BaseProcess
+    events: Any  # multiprocessing.Queue
+    paused: Any  # multiprocessing.Event
+    stopping: Any
+    pump: threading.Thread | None = None
+    status: str = "running"
+
+
+@dataclass
+class _Waiting:
+    run_id: str
+    resume: bool
+
+
+@dataclass
+class RunManager:
+    runs_dir: Path
+    data_dirs: dict[str, Path]
+    hub: Hub
+    max_concurrent: int = 1
+    max_queued: int = 20
+    threads: int = 2
+    store: RunStore = field(init=False)
+    _live: dict[str, _Live] = field(default_factory=dict, init=False)
+    _waiting: list[_Waiting] = field(default_factory=list, init=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, init=False)
+    _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self.store = RunStore(self.runs_dir / "runs.sqlite3")
+        self._ctx = mp.get_context("spawn")
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def start(self, loop: asyncio.AbstractEventLoop) -> list[str]:
+        self._loop = loop
+        return self.store.mark_interrupted()
+
+    def shutdown(self) -> None:
+        """Server stopping: end every worker at once; their runs become interrupted (resumable)."""
+        with self._lock:
+            live = list(self._live.items())
+            self._waiting.clear()
+        for run_id, handle in live:
+            handle.stopping.set()
+            handle.process.terminate()
+        for run_id, handle in live:
+            handle.process.join(5)
+            if handle.pump is not None:
+                handle.pump.join(5)
+        self.store.mark_interrupted()
+        self.store.close()
+
+    # ---- queries -----------------------------------------------------------------------------
+    def get(self, run_id: str) -> RunRecord:
+        record = self.store.get(run_id)
+        if record is None:
+            raise RunError(404, f"no run with id {run_id!r}")
+        return record
+
+    def list(self) -> list[RunRecord]:
+        return self.store.list()
+
+    def position(self, run_id: str) -> int | None:
+        """1 for the next run to start, 2 after it, ...; None when not waiting."""
+        with self._lock:
+            for i, waiting in enumerate(self._waiting, start=1):
+                if waiting.run_id == run_id:
+                    return i
+        return None
+
+    def run_dir(self, run_id: str) -> Path:
+        return self.runs_dir / run_id
+
+    def weights_path(self, run_id: str) -> Path:
+        self.get(run_id)
+        path = self.run_dir(run_id) / "weights.npz"
+        if not path.is_file():
+            raise RunError(409, f"run {run_id} has no weights yet: they are saved at the end of each epoch")
+        return path
+
+    # ---- commands ----------------------------------------------------------------------------
+    def create(self, config: dict[str, Any]) -> RunRecord:
+        dataset = config.pop("dataset")
+        data_dir = self.data_dirs[dataset]
+        if not data_dir.is_dir():
+            raise RunError(422, f"dataset {dataset!r} is not installed here (looked in {data_dir}); "
+                                "for Fashion-MNIST: apt-get install dataset-fashion-mnist")
+        with self._lock:
+            if len(self._waiting) >= self.max_queued:
+                raise RunError(429, f"{self.max_queued} runs are already waiting; try again when one has started")
+            run_id = secrets.token_hex(6)
+            record = self.store.create(run_id, config | {"dataset": dataset})
+            self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
+            self._waiting.append(_Waiting(run_id, resume=False))
+            self._schedule()
+        return record
+
+    def pause(self, run_id: str) -> None:
+        with self._lock:
+            handle = self._live.get(run_id)
+            if handle is None:
+                raise RunError(409, f"cannot pause run {run_id}: it is {self.get(run_id).status}, not running")
+            handle.paused.set()
+
+    def resume(self, run_id: str) -> None:
+        with self._lock:
+            handle = self._live.get(run_id)
+            if handle is not None:
+                if not handle.paused.is_set():
+                    raise RunError(409, f"run {run_id} is already running")
+                handle.paused.clear()
+                return
+            record = self.get(run_id)
+            if record.status not in RESUMABLE:
+                raise RunError(409, f"cannot resume run {run_id}: it is {record.status}; "
+                                    f"only {', '.join(RESUMABLE)} runs can be resumed")
+            checkpoint = self.run_dir(run_id) / "checkpoint.npz"
+            self.store.set_status(run_id, "queued")
+            self._waiting.append(_Waiting(run_id, resume=checkpoint.is_file()))
+            self._publish_status(run_id, "queued")
+            self._schedule()
+
+    def stop(self, run_id: str) -> None:
+        with self._lock:
+            handle = self._live.get(run_id)
+            if handle is not None:
+                handle.stopping.set()
+                return
+            waiting = next((w for w in self._waiting if w.run_id == run_id), None)
+            if waiting is None:
+                raise RunError(409, f"cannot stop run {run_id}: it is {self.get(run_id).status}")
+            self._waiting.remove(waiting)
+            self.store.set_status(run_id, "stopped")
+            self._publish_status(run_id, "stopped")
+            self._publish(run_id, {"type": "done", "status": "stopped", "stopped": True})
+
+    def delete(self, run_id: str) -> None:
+        self.get(run_id)
+        with self._lock:
+            handle = self._live.pop(run_id, None)
+            self._waiting = [w for w in self._waiting if w.run_id != run_id]
+        if handle is not None:
+            handle.stopping.set()
+            handle.process.terminate()
+            handle.process.join(5)
+        self.store.delete(run_id)
+        shutil.rmtree(self.run_dir(run_id), ignore_errors=True)
+        self._publish(run_id, {"type": "error", "message": "this run was deleted"})
+        with self._lock:
+            self._schedule()
+
+    # ---- workers -----------------------------------------------------------------------------
+    def _schedule(self) -> None:
+        """Starts waiting runs while there is room. Call with the lock held."""
+        while self._waiting and len(self._live) < self.max_concurrent:
+            waiting = self._waiting.pop(0)
+            record = self.store.get(waiting.run_id, with_history=False)
+            if record is None:
+                continue
+            config = {k: v for k, v in record.config.items() if k != "dataset"} | {"threads": self.threads}
+            spec = worker.WorkerSpec(waiting.run_id, config, str(self.data_dirs[record.config["dataset"]]),
+                                     str(self.run_dir(waiting.run_id)), waiting.resume)
+            events, paused, stopping = self._ctx.Queue(), self._ctx.Event(), self._ctx.Event()
+            process = self._ctx.Process(target=worker.main, args=(spec, events, paused, stopping),
+                                        name=f"convscope-run-{waiting.run_id}", daemon=True)
+            process.start()
+            handle = _Live(process, events, paused, stopping)
+            self._live[waiting.run_id] = handle
+            self.store.set_status(waiting.run_id, "running")
+            handle.pump = threading.Thread(target=self._pump, args=(waiting.run_id, handle),
+                                           name=f"pump-{waiting.run_id}", daemon=True)
+            handle.pump.start()
+        for i, waiting in enumerate(self._waiting, start=1):
+            self._publish(waiting.run_id, {"type": "status", "status": "queued", "position": i})
+
+    def _pump(self, run_id: str, handle: _Live) -> None:
+        finished = False
+        while not finished:
+            try:
+                message = handle.events.get(timeout=0.25)
+            except queue.Empty:
+                if handle.process.is_alive():
+                    continue
+                try:  # the process ended: drain what it said last
+                    message = handle.events.get(timeout=0.5)
+                except queue.Empty:
+                    code = handle.process.exitcode
+                    message = {"type": "error", "message": f"the training process ended unexpectedly "
+                                                           f"(exit code {code}); resume from the last checkpoint"}
+            if self.store.get(run_id, with_history=False) is None:
+                break  # deleted meanwhile
+            with self._lock:
+                finished = self._record(run_id, handle, message)
+                if finished and self._live.get(run_id) is handle:
+                    del self._live[run_id]  # from now on commands see the run's final status
+            self._publish(run_id, message)
+        handle.process.join(5)
+        with self._lock:
+            if self._live.get(run_id) is handle:
+                del self._live[run_id]
+            self._schedule()
+
+    def _record(self, run_id: str, handle: _Live, message: dict[str, Any]) -> bool:
+        """Keeps SQLite up to date; True when the run has ended."""
+        kind = message["type"]
+        if kind == "epoch":
+            self.store.add_epoch(run_id, {k: v for k, v in message.items()
+                                          if k not in ("type", "misclassified")})
+        elif kind == "status":
+            handle.status = message["status"]
+            self.store.set_status(run_id, message["status"])
+        elif kind == "done":
+            status = "stopped" if message.get("stopped") else "completed"
+            message["status"] = status
+            self.store.set_status(run_id, status)
+            return True
+        elif kind == "error":
+            self.store.set_status(run_id, "failed", message["message"])
+            return True
+        return False
+
+    def _publish_status(self, run_id: str, status: str) -> None:
+        self._publish(run_id, {"type": "status", "status": status})
+
+    def _publish(self, run_id: str, message: dict[str, Any]) -> None:
+        if self._loop is None or self._loop.is_closed():
+            return
+        text = json.dumps(message, separators=(",", ":"))
+        self._loop.call_soon_threadsafe(self.hub.publish, run_id, message["type"], text)
+
+
+def make_run_manager(settings: Any) -> RunManager:
+    """The app's manager, from its settings (runs_dir, data dirs, limits)."""
+    return RunManager(settings.runs_dir, {"mnist": settings.data_dir, "fashion-mnist": settings.fashion_mnist_dir},
+                      Hub(), settings.max_concurrent_runs, settings.max_queued_runs, settings.train_threads)
