@@ -62,6 +62,7 @@ class RunManager:
     _waiting: list[_Waiting] = field(default_factory=list, init=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
+    _closing: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.runs_dir.mkdir(parents=True, exist_ok=True)
@@ -76,12 +77,12 @@ class RunManager:
     def shutdown(self) -> None:
         """Server stopping: end every worker at once; their runs become interrupted (resumable)."""
         with self._lock:
+            self._closing = True
             live = list(self._live.items())
             self._waiting.clear()
-        for run_id, handle in live:
-            handle.stopping.set()
+        for _, handle in live:
             handle.process.terminate()
-        for run_id, handle in live:
+        for _, handle in live:
             handle.process.join(5)
             if handle.pump is not None:
                 handle.pump.join(5)
@@ -219,6 +220,8 @@ class RunManager:
             except queue.Empty:
                 if handle.process.is_alive():
                     continue
+                if self._closing:
+                    return  # the server ended it: shutdown() marks the run interrupted
                 try:  # the process ended: drain what it said last
                     message = handle.events.get(timeout=0.5)
                 except queue.Empty:
