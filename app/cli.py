@@ -148,7 +148,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port)
+    # No per-message deflate: it would compress every training frame once per viewer, which with
+    # a classroom watching one run costs more CPU than the training (and the frames are small).
+    uvicorn.run(create_app(settings), host=host, port=port, ws_per_message_deflate=False)
     return 0
 
 

@@ -16,6 +16,7 @@ Images and maps travel as base64 strings of uint8 values with the scale needed t
 from __future__ import annotations
 
 import base64
+import os
 import time
 import traceback
 from dataclasses import dataclass
@@ -77,8 +78,12 @@ def activations_message(model: Any, probe: np.ndarray, label: int, step: int) ->
             "layers": [encode_maps(name, value[0]) for name, value in maps.items()]}
 
 
+WORKER_NICENESS = 10  # training is batch work: the web server and its viewers come first
+
+
 def main(spec: WorkerSpec, events: Sink, paused: Event, stopping: Event) -> None:
     """The worker process's entry point."""
+    os.nice(WORKER_NICENESS)
     try:
         _train(spec, events, paused, stopping)
     except Exception as exc:  # everything a run can fail on reaches the viewers, then the process ends
@@ -121,6 +126,7 @@ def _train(spec: WorkerSpec, events: Sink, paused: Event, stopping: Event) -> No
             if due("batch", BATCH_EVERY, now) or event.batch == event.batches:
                 message = event_dict(event)
                 message["eta_seconds"] = (total_steps - event.step) * config.batch_size / max(event.images_per_sec, 1)
+                message["sent_at"] = time.time()  # lets a viewer measure how late a frame reaches it
                 events.put(message)
             if due("weights", WEIGHTS_EVERY, now):
                 events.put(weights_message(model, event.step))
