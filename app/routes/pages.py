@@ -15,6 +15,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from app.paths import STATIC_DIR
+
 
 @dataclass(frozen=True)
 class Tool:
@@ -41,6 +43,7 @@ TOOLS: tuple[Tool, ...] = (
             "Slide blur, sharpen and edge-detection kernels (or one you type in) over your own "
             "image, and see how padding and stride change the output size."
         ),
+        available=True,
     ),
     Tool(
         path="/training",
@@ -157,6 +160,23 @@ def index(request: Request) -> HTMLResponse:
             "demo_start": DEMO_START,
         },
     )
+
+
+@router.get("/kernels", response_class=HTMLResponse)
+def kernels_page(request: Request) -> HTMLResponse:
+    """The kernel playground, a thin client over /api/images and /api/kernels. Its sample photos
+    (and their credits) are the rows of the table in static/samples/SOURCES.md whose file exists."""
+    samples_dir = STATIC_DIR / "samples"
+    samples = []
+    for line in (samples_dir / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and (samples_dir / cells[0]).is_file():
+            name, what, size, licence = cells
+            stem = name.rsplit(".", 1)[0]
+            samples.append({"file": name, "url": f"/static/samples/{name}", "label": stem.capitalize(),
+                            "thumb": f"/static/samples/thumbs/{stem}.jpg", "what": what, "size": size,
+                            "licence": licence})
+    return get_templates(request).TemplateResponse(request, "kernels.html", {"samples": samples})
 
 
 @router.get("/favicon.svg")
