@@ -82,6 +82,15 @@ class DecodedImage:
         return int(self.pixels.shape[2])
 
 
+def error_status(exc: ImageError) -> int:
+    """The HTTP status an upload error answers with: 413 too large, 415 not an image, 400 corrupt."""
+    if isinstance(exc, ImageTooLargeError):
+        return 413
+    if isinstance(exc, NotAnImageError):
+        return 415
+    return 400
+
+
 def decode_image(source: bytes | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedImage:
     """Decode an uploaded image (bytes or a seekable binary file) into ``(H, W, C)`` uint8.
 

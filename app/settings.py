@@ -51,6 +51,8 @@ class Settings:
     image_store_bytes: int = 512 * 1024 * 1024
     #: Longest side, in pixels, of the downscaled preview kept beside each uploaded image.
     preview_max_side: int = 1600
+    #: Largest drawing (width * height) the digit classifier accepts.
+    max_digit_pixels: int = 4_000_000
     #: Training runs that may train at the same time; the rest wait in a queue.
     max_concurrent_runs: int = 1
     #: Runs that may wait in that queue; one more is refused with 429.
@@ -74,7 +76,8 @@ class Settings:
 
         if not 1 <= self.train_threads <= 2:
             raise SettingsError(f"train_threads ({ENV_PREFIX}TRAIN_THREADS) must be 1 or 2, got {self.train_threads}")
-        for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs"):
+        for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs",
+                     "max_digit_pixels"):
             if getattr(self, name) < 1:
                 raise SettingsError(
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {getattr(self, name)}"

@@ -19,14 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.types import Message
 
 from app.image_store import ImageStore, ImageStoreCapacityError, StoredImage, get_image_store
-from app.imaging import (
-    EXPECTED_FORMATS,
-    ImageError,
-    ImageTooLargeError,
-    NotAnImageError,
-    decode_image,
-    encode_image,
-)
+from app.imaging import EXPECTED_FORMATS, ImageError, decode_image, encode_image, error_status
 from app.settings import ENV_PREFIX, Settings
 
 UPLOAD_FIELD = "file"
@@ -156,12 +149,10 @@ def upload_image(
     try:
         decoded = decode_image(file.file, max_pixels=settings.max_image_pixels)
         stored = store.put(decoded)
-    except (ImageTooLargeError, ImageStoreCapacityError) as exc:
+    except ImageStoreCapacityError as exc:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=str(exc)) from None
-    except NotAnImageError as exc:
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail=str(exc)) from None
     except ImageError as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from None
+        raise HTTPException(error_status(exc), detail=str(exc)) from None
     response.headers["Location"] = f"{router.prefix}/images/{stored.id}"
     return _info(stored)
 

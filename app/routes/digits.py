@@ -1,0 +1,116 @@
+"""POST /api/digits/predict: classify a drawn digit, and show what the network saw."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field, ValidationError
+
+from app.imaging import ImageError, decode_image, error_status
+from app.model_state import ModelState, get_model_state
+from app.routes.images import UploadLimitRoute
+from model.digit_prep import EmptyDrawingError, from_pixels, prepare_digit
+from model.filters import luminance
+from model.loss import softmax
+
+router = APIRouter(prefix="/api/digits", tags=["digits"], route_class=UploadLimitRoute)
+
+
+class PixelsIn(BaseModel):
+    pixels: list[list[float]] = Field(..., description="28 rows of 28 numbers, 0..1 or 0..255, white ink on "
+                                      "black as in MNIST; used as they are (no cropping or centring).")
+
+
+class LayerActivations(BaseModel):
+    name: str
+    shape: list[int] = Field(..., description="[C, H, W] for feature maps, [D] for vectors.")
+    values: list[Any] = Field(..., description="Nested lists in that shape.")
+
+
+class Prediction(BaseModel):
+    digit: int = Field(..., ge=0, le=9)
+    probabilities: list[float] = Field(..., min_length=10, max_length=10)
+    runner_up: int = Field(..., ge=0, le=9)
+    input: list[list[int]] = Field(..., description="The 28x28 image the network saw, 0..255.")
+    model: str = Field(..., description="Which weights answered: `pretrained` or `run:<id>`.")
+    architecture: str
+    activations: list[LayerActivations] | None = Field(None, description="Every layer's output, when asked.")
+
+
+REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary", "description":
+                     "The canvas as an image (PNG, ...): any size up to the limits, dark ink on a light "
+                     "background or light on dark. It is cropped, scaled to 20 px and centred by mass in "
+                     "28x28, as MNIST's digits were."}}}},
+        "application/json": {"schema": PixelsIn.model_json_schema()},
+    },
+}
+
+
+def _prepare(kind: str, payload: Any, max_pixels: int) -> np.ndarray:
+    try:
+        if kind == "file":
+            decoded = decode_image(payload, max_pixels=max_pixels)
+            gray = decoded.pixels if decoded.pixels.shape[2] == 1 else luminance(decoded.pixels)
+            return prepare_digit(gray[..., 0])
+        return from_pixels(np.array(payload, dtype=np.float64))
+    except EmptyDrawingError as exc:
+        raise HTTPException(422, f"{exc}; draw a digit first") from None
+    except ImageError as exc:
+        raise HTTPException(error_status(exc), str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def _classify(state: ModelState, image: np.ndarray, with_activations: bool) -> Prediction:
+    net = state.model
+    pixels = image[None]
+    probabilities = softmax(net.predict_logits(pixels)[0].astype(np.float64))
+    order = np.argsort(probabilities)[::-1]
+    layers = None
+    if with_activations:
+        layers = [LayerActivations(name=name, shape=list(value.shape[1:]), values=np.round(value[0], 4).tolist())
+                  for name, value in net.activations(pixels).items()]
+    return Prediction(digit=int(order[0]), runner_up=int(order[1]), probabilities=probabilities.round(6).tolist(),
+                      input=np.rint(image).astype(int).tolist(), model=state.source, architecture=net.architecture,
+                      activations=layers)
+
+
+@router.post("/predict", response_model=Prediction, summary="Classify a drawn digit",
+             openapi_extra={"requestBody": REQUEST_BODY},
+             responses={400: {"description": "Not a readable image."},
+                        413: {"description": "Too many bytes or pixels."},
+                        415: {"description": "Not a supported image type."},
+                        422: {"description": "Empty drawing, wrong shape, or numbers out of range."}})
+async def predict(request: Request, state: Annotated[ModelState, Depends(get_model_state)],
+                  activations: Annotated[bool, Query(description="Also return every layer's output.")] = False
+                  ) -> Prediction:
+    """Send the canvas as multipart `file`, or JSON `{"pixels": [[...28 numbers], ...28 rows]}`."""
+    settings = request.app.state.settings
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        async with request.form() as form:  # closes the upload's temporary file
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise HTTPException(422, "no drawing in the request: send it as multipart/form-data in a file "
+                                         "field named 'file'")
+            data = await upload.read()
+        image = await run_in_threadpool(_prepare, "file", data, settings.max_digit_pixels)
+    elif content_type.startswith("application/json"):
+        try:
+            body = PixelsIn.model_validate(json.loads(await request.body()))
+        except (ValueError, ValidationError) as exc:
+            message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            raise HTTPException(422, f"expected JSON {{\"pixels\": 28 rows of 28 numbers}}: {message}") from None
+        image = await run_in_threadpool(_prepare, "pixels", body.pixels, settings.max_digit_pixels)
+    else:
+        raise HTTPException(415, "send the drawing as multipart/form-data (field 'file') or as JSON "
+                                 "{\"pixels\": 28x28 numbers}")
+    return await run_in_threadpool(_classify, state, image, activations)
