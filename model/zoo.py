@@ -16,9 +16,9 @@ from typing import Any, Callable
 import numpy as np
 
 from model.conv import Conv2d
-from model.layers import Flatten, Linear, ReLU
+from model.layers import Flatten, Linear, ReLU, Tanh
 from model.network import Sequential, read_weights
-from model.pooling import MaxPool2d
+from model.pooling import AvgPool2d, MaxPool2d
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 PRETRAINED_LENET5 = WEIGHTS_DIR / "lenet5-mnist.npz"
@@ -80,3 +80,38 @@ def load_model(path: str | Path) -> tuple[Sequential, dict[str, Any]]:
     model.input_mean = float(meta.get("input_mean", MNIST_MEAN))
     model.input_std = float(meta.get("input_std", MNIST_STD))
     return model, meta
+
+
+def from_spec(input_shape: tuple[int, ...], specs: list[dict[str, Any]]) -> Sequential:
+    """A network the learner describes, layer by layer, e.g.
+    [{"kind": "conv", "channels": 6, "kernel": 5, "padding": 2, "bias": False}, {"kind": "relu"},
+     {"kind": "maxpool", "kernel": 2}, {"kind": "flatten"}, {"kind": "linear", "features": 10}].
+    Raises ValueError naming the first layer whose input does not fit."""
+    layers: list[tuple[str, Any]] = []
+    shape = tuple(input_shape)
+    counts: dict[str, int] = {}
+    for spec in specs:
+        kind = spec["kind"]
+        counts[kind] = counts.get(kind, 0) + 1
+        name = {"conv": "conv", "linear": "fc"}.get(kind, kind) + str(counts[kind])
+        if kind == "conv":
+            layer = Conv2d(shape[0], spec["channels"], spec["kernel"], spec.get("stride", 1), spec.get("padding", 0),
+                           spec.get("dilation", 1), spec.get("bias", True))
+        elif kind in ("maxpool", "avgpool"):
+            layer = (MaxPool2d if kind == "maxpool" else AvgPool2d)(spec["kernel"], spec.get("stride"))
+        elif kind == "linear":
+            if len(shape) != 1:
+                raise ValueError(f"{name}: a linear layer needs a flat input; add a flatten layer before it")
+            layer = Linear(shape[0], spec["features"], spec.get("bias", True))
+        elif kind in ("relu", "tanh", "flatten"):
+            layer = {"relu": ReLU, "tanh": Tanh, "flatten": Flatten}[kind]()
+        else:
+            raise ValueError(f"unknown layer kind {kind!r}")
+        try:
+            shape = layer.output_shape(shape)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{name}: {exc}") from None
+        if min(shape) < 1:
+            raise ValueError(f"{name}: its output would be {shape}: the layer does not fit its input")
+        layers.append((name, layer))
+    return Sequential(layers, input_shape=tuple(input_shape), architecture="custom")
