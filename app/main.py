@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 
 import jinja2
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -21,6 +22,7 @@ from app.image_store import ImageStore
 from app.model_state import load_model_state
 from app.paths import STATIC_DIR, TEMPLATES_DIR
 from app.runs.manager import make_run_manager
+from app.security import SecurityHeaders
 from app.routes import discover_routers
 from app.routes.health import APP_VERSION
 from app.routes.pages import TOOLS
@@ -92,6 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in discover_routers():
         app.include_router(router)
+    app.add_middleware(SecurityHeaders)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"],
+                           allow_headers=["*"])
     return app
 
 

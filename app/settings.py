@@ -59,6 +59,14 @@ class Settings:
     max_queued_runs: int = 20
     #: Cores one training run may use (1 or 2; see model/parallel.py).
     train_threads: int = 2
+    #: Origins allowed to call the API from other sites (CORS), comma-separated; none by default.
+    cors_origins: tuple[str, ...] = ()
+    #: WebSocket viewers of training runs, in all and from one client address.
+    max_ws_connections: int = 1000
+    max_ws_per_client: int = 256
+    #: Finished runs kept on disk (with their checkpoints); the oldest are pruned past either limit.
+    max_runs_kept: int = 100
+    max_runs_bytes: int = 2 * 1024 ** 3
     #: Where Fashion-MNIST is (Debian's dataset-fashion-mnist package installs it here).
     fashion_mnist_dir: Path = field(default_factory=lambda: Path("/usr/share/datasets/fashion-mnist"))
 
@@ -77,7 +85,7 @@ class Settings:
         if not 1 <= self.train_threads <= 2:
             raise SettingsError(f"train_threads ({ENV_PREFIX}TRAIN_THREADS) must be 1 or 2, got {self.train_threads}")
         for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs",
-                     "max_digit_pixels"):
+                     "max_digit_pixels", "max_ws_connections", "max_ws_per_client", "max_runs_kept", "max_runs_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {getattr(self, name)}"
@@ -121,7 +129,12 @@ def _parse_path(raw: str) -> Path:
     return path if path.is_absolute() else (ROOT / path)
 
 
-_PARSERS: dict[type, Callable[[str], Any]] = {str: str, int: _parse_int, Path: _parse_path}
-_KIND: dict[type, str] = {str: "string", int: "integer", Path: "path"}
+def _parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+_PARSERS: dict[Any, Callable[[str], Any]] = {str: str, int: _parse_int, Path: _parse_path,
+                                             tuple[str, ...]: _parse_list}
+_KIND: dict[Any, str] = {str: "string", int: "integer", Path: "path", tuple[str, ...]: "comma-separated list"}
 
 __all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
