@@ -150,7 +150,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or settings.port
     # No per-message deflate: it would compress every training frame once per viewer, which with
     # a classroom watching one run costs more CPU than the training (and the frames are small).
-    uvicorn.run(create_app(settings), host=host, port=port, ws_per_message_deflate=False)
+    # Viewers only listen: a message from one is at most 64 KB (uvicorn closes with 1009 past it).
+    uvicorn.run(create_app(settings), host=host, port=port, ws_per_message_deflate=False, ws_max_size=64 * 1024)
     return 0
 
 

@@ -251,3 +251,33 @@ def test_a_full_queue_is_429(tmp_path):
         r = api.post("/api/runs", json=SMALL)
         assert r.status_code == 429 and "already waiting" in r.json()["detail"]
         api.post(f"/api/runs/{running}/stop")
+
+
+def test_viewer_limits_close_with_a_reason(tmp_path):
+    settings = Settings(runs_dir=tmp_path / "runs", max_ws_per_client=2, train_threads=1)
+    with TestClient(create_app(settings)) as api:
+        run_id = api.post("/api/runs", json={"train_size": 64, "epochs": 1}).json()["id"]
+        with api.websocket_connect(f"/ws/runs/{run_id}") as first, api.websocket_connect(f"/ws/runs/{run_id}") as second:
+            assert json.loads(first.receive_text())["type"] == "snapshot"
+            assert json.loads(second.receive_text())["type"] == "snapshot"
+            with api.websocket_connect(f"/ws/runs/{run_id}") as third:
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    third.receive_text()
+            assert closed.value.code == 1013 and "at most 2" in closed.value.reason
+        with api.websocket_connect(f"/ws/runs/{run_id}") as again:  # the two left: room again
+            assert json.loads(again.receive_text())["type"] == "snapshot"
+
+
+def test_old_finished_runs_are_pruned_past_the_budget(tmp_path):
+    settings = Settings(runs_dir=tmp_path / "runs", max_runs_kept=2, train_threads=1)
+    with TestClient(create_app(settings)) as api:
+        ids = []
+        for _ in range(3):
+            ids.append(api.post("/api/runs", json={"train_size": 64, "epochs": 1}).json()["id"])
+            _wait_status(api, ids[-1], {"completed"})
+        deadline = time.monotonic() + 10
+        while api.get(f"/api/runs/{ids[0]}").status_code != 404 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert api.get(f"/api/runs/{ids[0]}").status_code == 404  # the oldest went
+        assert not (tmp_path / "runs" / ids[0]).exists()
+        assert [api.get(f"/api/runs/{i}").status_code for i in ids[1:]] == [200, 200]

@@ -167,8 +167,13 @@ async def watch_run(websocket: WebSocket, run_id: str) -> None:
     except RunError as exc:
         await websocket.close(code=4404, reason=str(exc))
         return
+    client = websocket.client.host if websocket.client else "unknown"
+    refusal = runs.hub.refusal(client)
+    if refusal is not None:
+        await websocket.close(code=1013, reason=refusal)  # 1013: try again later
+        return
     viewer = Viewer(websocket)
-    runs.hub.add(run_id, viewer)  # subscribe first: nothing said after the snapshot is missed
+    runs.hub.add(run_id, viewer, client)  # subscribe first: nothing said after the snapshot is missed
     try:
         snapshot = _summary(runs, runs.get(run_id), detail=True).model_dump(mode="json")
         await websocket.send_text(json.dumps({"type": "snapshot", "run": snapshot}))

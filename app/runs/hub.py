@@ -27,6 +27,7 @@ class Viewer:
         self.wakeup = asyncio.Event()
         self.dropped = 0
         self.closed = False
+        self.client = ""
 
     def offer(self, kind: str, text: str) -> None:
         if kind in LATEST_ONLY:
@@ -59,20 +60,37 @@ class Viewer:
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, max_viewers: int = 1000, max_per_client: int = 256) -> None:
         self.viewers: dict[str, set[Viewer]] = {}
+        self.max_viewers, self.max_per_client = max_viewers, max_per_client
+        self.per_client: dict[str, int] = {}
 
-    def add(self, run_id: str, viewer: Viewer) -> None:
+    def refusal(self, client: str) -> str | None:
+        """Why one more viewer from ``client`` cannot join, or None when it can."""
+        if self.count() >= self.max_viewers:
+            return f"too many viewers: the server allows {self.max_viewers} at once"
+        if self.per_client.get(client, 0) >= self.max_per_client:
+            return f"too many viewers from {client}: at most {self.max_per_client}"
+        return None
+
+    def add(self, run_id: str, viewer: Viewer, client: str = "") -> None:
+        viewer.client = client
         self.viewers.setdefault(run_id, set()).add(viewer)
+        self.per_client[client] = self.per_client.get(client, 0) + 1
 
     def remove(self, run_id: str, viewer: Viewer) -> None:
         viewer.closed = True
         viewer.wakeup.set()
         group = self.viewers.get(run_id)
-        if group is not None:
+        if group is not None and viewer in group:
             group.discard(viewer)
             if not group:
                 del self.viewers[run_id]
+            left = self.per_client.get(viewer.client, 1) - 1
+            if left:
+                self.per_client[viewer.client] = left
+            else:
+                self.per_client.pop(viewer.client, None)
 
     def publish(self, run_id: str, kind: str, text: str) -> None:
         for viewer in list(self.viewers.get(run_id, ())):

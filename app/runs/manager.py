@@ -22,7 +22,7 @@ from typing import Any
 
 from app.runs import worker
 from app.runs.hub import Hub
-from app.runs.store import RESUMABLE, RunRecord, RunStore
+from app.runs.store import FINISHED, RESUMABLE, RunRecord, RunStore
 
 
 class RunError(Exception):
@@ -57,6 +57,8 @@ class RunManager:
     max_concurrent: int = 1
     max_queued: int = 20
     threads: int = 2
+    max_kept: int = 100
+    max_bytes: int = 2 * 1024 ** 3
     store: RunStore = field(init=False)
     _live: dict[str, _Live] = field(default_factory=dict, init=False)
     _waiting: list[_Waiting] = field(default_factory=list, init=False)
@@ -240,6 +242,24 @@ class RunManager:
             if self._live.get(run_id) is handle:
                 del self._live[run_id]
             self._schedule()
+        self.prune()
+
+    def prune(self) -> list[str]:
+        """Deletes the oldest finished runs (and their checkpoints) past ``max_kept`` runs or
+        ``max_bytes`` on disk. Active runs are never pruned."""
+        finished = [r for r in self.store.list() if r.status in FINISHED]  # newest first
+        sizes = {r.id: sum(f.stat().st_size for f in self.run_dir(r.id).glob("*") if f.is_file())
+                 for r in finished}
+        total = sum(sizes.values())
+        pruned = []
+        for record in reversed(finished):  # oldest first
+            if len(finished) - len(pruned) <= self.max_kept and total <= self.max_bytes:
+                break
+            self.store.delete(record.id)
+            shutil.rmtree(self.run_dir(record.id), ignore_errors=True)
+            total -= sizes[record.id]
+            pruned.append(record.id)
+        return pruned
 
     def _record(self, run_id: str, handle: _Live, message: dict[str, Any]) -> bool:
         """Keeps SQLite up to date; True when the run has ended."""
@@ -273,4 +293,6 @@ class RunManager:
 def make_run_manager(settings: Any) -> RunManager:
     """The app's manager, from its settings (runs_dir, data dirs, limits)."""
     return RunManager(settings.runs_dir, {"mnist": settings.data_dir, "fashion-mnist": settings.fashion_mnist_dir},
-                      Hub(), settings.max_concurrent_runs, settings.max_queued_runs, settings.train_threads)
+                      Hub(settings.max_ws_connections, settings.max_ws_per_client), settings.max_concurrent_runs,
+                      settings.max_queued_runs, settings.train_threads, settings.max_runs_kept,
+                      settings.max_runs_bytes)

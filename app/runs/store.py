@@ -17,6 +17,7 @@ from typing import Any
 STATUSES = ("queued", "running", "paused", "stopped", "completed", "failed", "interrupted")
 ACTIVE = ("queued", "running", "paused")  # a live server owns these; after a restart they are interrupted
 RESUMABLE = ("paused", "stopped", "interrupted", "failed")
+FINISHED = ("stopped", "completed", "failed", "interrupted")  # no worker: may be pruned
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
