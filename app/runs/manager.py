@@ -65,6 +65,7 @@ class RunManager:
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
     _closing: bool = field(default=False, init=False)
+    _pumps: set[threading.Thread] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         self.runs_dir.mkdir(parents=True, exist_ok=True)
@@ -86,8 +87,8 @@ class RunManager:
             handle.process.terminate()
         for _, handle in live:
             handle.process.join(5)
-            if handle.pump is not None:
-                handle.pump.join(5)
+        for pump in list(self._pumps):  # also those of runs that just ended and are tidying up
+            pump.join(5)
         self.store.mark_interrupted()
         self.store.close()
 
@@ -210,11 +211,18 @@ class RunManager:
             self.store.set_status(waiting.run_id, "running")
             handle.pump = threading.Thread(target=self._pump, args=(waiting.run_id, handle),
                                            name=f"pump-{waiting.run_id}", daemon=True)
+            self._pumps.add(handle.pump)
             handle.pump.start()
         for i, waiting in enumerate(self._waiting, start=1):
             self._publish(waiting.run_id, {"type": "status", "status": "queued", "position": i})
 
     def _pump(self, run_id: str, handle: _Live) -> None:
+        try:
+            self._pump_messages(run_id, handle)
+        finally:
+            self._pumps.discard(threading.current_thread())
+
+    def _pump_messages(self, run_id: str, handle: _Live) -> None:
         finished = False
         while not finished:
             try:
@@ -239,14 +247,16 @@ class RunManager:
             self._publish(run_id, message)
         handle.process.join(5)
         with self._lock:
+            if self._closing:
+                return
             if self._live.get(run_id) is handle:
                 del self._live[run_id]
             self._schedule()
-        self.prune()
+            self.prune()
 
     def prune(self) -> list[str]:
         """Deletes the oldest finished runs (and their checkpoints) past ``max_kept`` runs or
-        ``max_bytes`` on disk. Active runs are never pruned."""
+        ``max_bytes`` on disk. Active runs are never pruned. Call with the lock held."""
         finished = [r for r in self.store.list() if r.status in FINISHED]  # newest first
         sizes = {r.id: sum(f.stat().st_size for f in self.run_dir(r.id).glob("*") if f.is_file())
                  for r in finished}
