@@ -1,0 +1,116 @@
+"""The live training page, ``GET /training``: a thin client over ``/api/runs`` and ``WS /ws/runs/{id}``.
+
+The hyper-parameter form is built from :class:`app.routes.runs.RunConfig`, so its defaults and
+ranges are the API's own and cannot drift from what ``POST /api/runs`` accepts. Everything else
+(charts, kernels, feature maps, the confusion matrix, past runs) is drawn by the ES modules in
+``static/js/training/``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
+from app.routes.runs import RunConfig
+from model.zoo import PRETRAINED_LENET5
+
+router = APIRouter(include_in_schema=False)
+
+# Labels, help texts and the labels of each choice; defaults and ranges come from RunConfig.
+FIELD_TEXT: dict[str, dict[str, Any]] = {
+    "model": {"label": "Network", "choices": {"lenet5": "LeNet-5 (61,684 parameters)",
+                                               "mlp": "MLP 784-300-50-10 (251,060 parameters)"}},
+    "dataset": {"label": "Data", "choices": {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}},
+    "optimizer": {"label": "Optimizer", "choices": {"sgd": "SGD", "momentum": "SGD + momentum",
+                                                     "nesterov": "SGD + Nesterov momentum", "adam": "Adam"}},
+    "schedule": {"label": "Learning-rate schedule", "choices": {"constant": "Constant", "step": "Step (\u00d70.1 twice)",
+                                                                "cosine": "Cosine", "onecycle": "One-cycle"}},
+    "lr": {"label": "Learning rate", "help": "the schedule\u2019s peak"},
+    "momentum": {"label": "Momentum"},
+    "weight_decay": {"label": "Weight decay"},
+    "batch_size": {"label": "Batch size"},
+    "epochs": {"label": "Epochs"},
+    "train_size": {"label": "Training images", "help": "empty: all 60,000"},
+    "seed": {"label": "Seed", "help": "same seed, same run", "range": False},
+}
+FIELD_ORDER = ("model", "dataset", "optimizer", "schedule", "lr", "momentum", "weight_decay", "batch_size",
+               "epochs", "seed", "train_size")
+
+# Preset buttons. "fast" is the API's defaults; the tutorial trains plain SGD at a constant rate.
+PRESETS: tuple[dict[str, Any], ...] = (
+    {"id": "fast", "label": "Fast", "title": "The defaults: momentum 0.9, lr 0.05, one-cycle, weight decay 5e-4, "
+     "8 epochs. Reaches 99% soonest.", "values": {}},
+    {"id": "tutorial", "label": "The tutorial\u2019s", "title": "Plain SGD, lr 0.01, batch 64, constant rate, "
+     "10 epochs: slower, as in the tutorial.",
+     "values": {"model": "lenet5", "optimizer": "sgd", "lr": 0.01, "batch_size": 64, "schedule": "constant",
+                "epochs": 10}},
+)
+QUICK_SIZES = (2_000, 10_000)
+
+
+def _number_text(value: float | int) -> str:
+    return f"{value:,}" if isinstance(value, int) and value >= 1_000 else f"{value:g}"
+
+
+def _range_text(spec: dict[str, Any]) -> str:
+    """JSON-schema bounds -> "> 0 and \u2264 1", "8 to 1,024"."""
+    low = spec.get("minimum", spec.get("exclusiveMinimum"))
+    high = spec.get("maximum", spec.get("exclusiveMaximum"))
+    if "minimum" in spec and "maximum" in spec:
+        return f"{_number_text(low)} to {_number_text(high)}"
+    parts = []
+    if low is not None:
+        parts.append(("\u2265 " if "minimum" in spec else "> ") + _number_text(low))
+    if high is not None:
+        parts.append(("\u2264 " if "maximum" in spec else "< ") + _number_text(high))
+    return " and ".join(parts)
+
+
+def form_fields() -> list[dict[str, Any]]:
+    """One dict per form field: name, label, kind (select | number), default, bounds, choices, help."""
+    schema = RunConfig.model_json_schema()["properties"]
+    fields = []
+    for name in FIELD_ORDER:
+        spec = dict(schema[name])
+        text = FIELD_TEXT[name]
+        optional = "anyOf" in spec
+        if optional:  # int | None: the bounds live in the non-null branch
+            spec |= next(s for s in spec["anyOf"] if s.get("type") != "null")
+        field: dict[str, Any] = {"name": name, "label": text["label"], "help": text.get("help", ""),
+                                 "default": spec.get("default"), "optional": optional}
+        if "enum" in spec:
+            field |= {"kind": "select", "choices": [(v, text["choices"].get(v, v)) for v in spec["enum"]]}
+        else:
+            integer = spec["type"] == "integer"
+            field |= {"kind": "number", "integer": integer, "step": "1" if integer else "any",
+                      "min": spec.get("minimum", spec.get("exclusiveMinimum")),
+                      "max": spec.get("maximum", spec.get("exclusiveMaximum")),
+                      "range": _range_text(spec) if text.get("range", True) else ""}
+        fields.append(field)
+    return fields
+
+
+@lru_cache(maxsize=1)
+def pretrained_summary() -> dict[str, Any] | None:
+    """The committed LeNet-5's test error, epochs and time, from its JSON sidecar (None if absent)."""
+    try:
+        sidecar = json.loads(PRETRAINED_LENET5.with_suffix(".json").read_text(encoding="utf-8"))
+        error = 1 - float(sidecar["test_accuracy"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {"test_error": f"{100 * error:.2f}%", "epochs": sidecar.get("epochs", "?"),
+            "seconds": round(float(sidecar.get("wall_seconds", 0)))}
+
+
+@router.get("/training", response_class=HTMLResponse)
+def training_page(request: Request) -> HTMLResponse:
+    """Start, watch, pause and compare training runs."""
+    return request.app.state.templates.TemplateResponse(
+        request, "training.html", {"fields": form_fields(), "presets": PRESETS, "quick_sizes": QUICK_SIZES,
+                              "parameters": {"lenet5": LENET5_PARAMS, "mlp": MLP_PARAMS},
+                              "pretrained": pretrained_summary()})

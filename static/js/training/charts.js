@@ -1,0 +1,121 @@
+// Line charts with uPlot (static/vendor/uplot/, installed from npm): the live loss and accuracy
+// curves, and the comparison of two runs. Each chart follows its container's width.
+
+import uPlot from "/static/vendor/uplot/uPlot.esm.js";
+
+import { DASH, formatNumber } from "./training-math.js";
+
+export const COLORS = Object.freeze({
+  batch: "rgba(79, 70, 229, 0.38)",
+  train: "#3f37c9",
+  test: "#0f9d74",
+  runA: "#3f37c9",
+  runB: "#d9465f",
+});
+
+const AXIS = {
+  stroke: "#5a6174",
+  grid: { stroke: "#e9ecf3", width: 1 },
+  ticks: { stroke: "#e1e5ee", width: 1, size: 4 },
+  font: "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+  labelFont: "600 12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+};
+
+/** Axis tick labels and legend values for a series of fractions shown as percentages. */
+export const percent = {
+  ticks: (u, splits) => splits.map((v) => (v == null ? "" : `${formatNumber(v * 100, 3)}%`)),
+  value: (u, v) => (v == null ? DASH : `${(v * 100).toFixed(2)}%`),
+};
+/** ... of values already in percent. */
+export const percentPoints = {
+  ticks: (u, splits) => splits.map((v) => (v == null ? "" : `${formatNumber(v, 3)}%`)),
+  value: (u, v) => (v == null ? DASH : `${v.toFixed(2)}%`),
+};
+export const plain = {
+  ticks: (u, splits) => splits.map((v) => (v == null ? "" : formatNumber(v, 3))),
+  value: (u, v) => (v == null ? DASH : formatNumber(v, 4)),
+};
+
+/**
+ * A uPlot chart inside ``container`` (which also holds an element with [data-chart-empty],
+ * shown while there is nothing to draw).
+ * @param {{series: Array<{label: string, stroke: string, width?: number, dash?: number[],
+ *          points?: boolean}>, xLabel: string, yLabel: string, format: typeof plain,
+ *          xFormat?: typeof plain, log?: boolean, height?: number, sync?: string}} options
+ */
+export class LineChart {
+  constructor(container, options) {
+    this.container = container;
+    this.options = options;
+    this.host = container.querySelector("[data-chart-plot]") ?? container;
+    this.empty = container.querySelector("[data-chart-empty]");
+    this.points = 0;
+    const { format, xFormat = plain } = options;
+    const opts = {
+      width: this.width(),
+      height: this.height(),
+      pxAlign: 0,
+      cursor: options.sync ? { sync: { key: options.sync } } : {},
+      legend: { live: true },
+      scales: {
+        x: { time: false },
+        y: options.log ? { distr: 3, log: 10 } : { auto: true },
+      },
+      axes: [
+        { ...AXIS, label: options.xLabel, labelSize: 20, values: xFormat.ticks, incrs: options.xIncrs },
+        { ...AXIS, label: options.yLabel, labelSize: 20, size: 52, values: format.ticks },
+      ],
+      series: [
+        { label: options.xLabel, value: (u, v) => (v == null ? DASH : formatNumber(v, 3)) },
+        ...options.series.map((s) => ({
+          label: s.label,
+          stroke: s.stroke,
+          width: s.width ?? 2,
+          dash: s.dash,
+          spanGaps: true,
+          points: s.points ? { show: true, size: 6, fill: "#fff", width: 2 } : { show: false },
+          value: format.value,
+        })),
+      ],
+    };
+    this.plot = new uPlot(opts, this.blank(), this.host);
+    this.resizer = new ResizeObserver(() => this.resize());
+    this.resizer.observe(this.container);
+    this.setData(this.blank());
+  }
+
+  blank() {
+    return [[], ...this.options.series.map(() => [])];
+  }
+
+  width() {
+    return Math.max(220, Math.floor(this.container.clientWidth || 300));
+  }
+
+  height() {
+    const narrow = window.matchMedia("(max-width: 560px)").matches;
+    return this.options.height ?? (narrow ? 190 : 230);
+  }
+
+  resize() {
+    const width = this.width();
+    const height = this.height();
+    if (width !== this.plot.width || height !== this.plot.height) this.plot.setSize({ width, height });
+  }
+
+  /** Aligned data: [xs, ...one array per series], null where a series has no value. */
+  setData(data) {
+    // A log scale needs something positive to look at: an empty chart keeps its last data, hidden.
+    const points = data[0].length;
+    this.points = points;
+    if (this.empty) this.empty.hidden = points > 0;
+    this.container.classList.toggle("is-empty", points === 0);
+    this.container.dataset.points = String(points);
+    if (points > 0 || !this.options.log) this.plot.setData(data);
+  }
+
+  destroy() {
+    this.resizer.disconnect();
+    this.plot.destroy();
+  }
+}
