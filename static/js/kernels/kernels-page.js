@@ -72,6 +72,7 @@ function setUp(root) {
   const downloadButton = $("[data-download]");
   const downloadLink = $("[data-download-link]");
   const downloadStatus = $("[data-download-status]");
+  const downloadNote = $("[data-download-note]");
   const optionsForm = $("[data-options]");
 
   const presets = new Map();
@@ -476,12 +477,15 @@ function setUp(root) {
   function hideDownload() {
     downloadLink.hidden = true;
     downloadStatus.textContent = "";
+    downloadNote.hidden = true;
   }
 
   async function download() {
     const { settings } = readSettings();
     if (!settings || !image) return;
     downloadButton.disabled = true;
+    downloadLink.hidden = true;
+    downloadNote.hidden = false;
     downloadStatus.textContent = `Filtering the full ${image.width} ${TIMES} ${image.height} image\u2026`;
     try {
       const result = await applyKernel({ ...buildRequest(settings), full_resolution: true, format: "png" });
