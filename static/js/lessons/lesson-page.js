@@ -1,0 +1,78 @@
+// What every lesson page module shares: the page's busy flag over all its LiveQuery objects, the
+// bookkeeping a section does when it draws an answer, and small control helpers.
+//
+// For tests and curious learners: the page root [data-lesson-page] carries data-busy ("true" while
+// an edit is waiting or a request is out); every section that shows an answer carries
+// data-request (the JSON body of the request it shows) and data-version (bumped per answer).
+
+import { LiveQuery } from "./lessons-api.js";
+
+export class PageState {
+  constructor(root) {
+    this.root = root;
+    this.queries = [];
+    this.holds = 0;
+  }
+
+  /** A LiveQuery whose busy state counts towards the page's. */
+  query(send, options = {}) {
+    const q = new LiveQuery(send, { ...options, onChange: () => this.update() });
+    this.queries.push(q);
+    return q;
+  }
+
+  /** Count something else (e.g. a button-started run) as busy until the promise settles. */
+  async hold(promise) {
+    this.holds += 1;
+    this.update();
+    try {
+      return await promise;
+    } finally {
+      this.holds -= 1;
+      this.update();
+    }
+  }
+
+  update() {
+    this.root.dataset.busy = String(this.holds > 0 || this.queries.some((q) => q.busy));
+  }
+}
+
+/** A section has drawn the answer to `body`. */
+export function rendered(section, body) {
+  section.dataset.request = JSON.stringify(body);
+  section.dataset.version = String(Number(section.dataset.version ?? 0) + 1);
+  section.classList.remove("is-stale");
+}
+
+/** A section's answer no longer matches the inputs (bad input, or an error). */
+export function stale(section) {
+  section.classList.add("is-stale");
+}
+
+/** Fill a <select> with the integers min..max (if it is empty) and choose `value`. */
+export function numberSelect(select, min, max, value) {
+  if (select.options.length === 0) {
+    for (let n = min; n <= max; n += 1) select.add(new Option(String(n), String(n)));
+  }
+  select.value = String(value);
+}
+
+/** The checked radio's value in a form or fieldset. */
+export function radioValue(scope, name) {
+  return scope.querySelector(`input[name="${name}"]:checked`)?.value ?? null;
+}
+
+/** The text of a <template> or data-* JSON attribute, parsed. */
+export function jsonData(element, attribute) {
+  try {
+    return JSON.parse(element.getAttribute(attribute));
+  } catch {
+    return null;
+  }
+}
+
+/** Run setUp(root) for every [data-lesson-page="slug"] on the page. */
+export function start(slug, setUp) {
+  for (const root of document.querySelectorAll(`[data-lesson-page="${slug}"]`)) setUp(root);
+}
