@@ -1,0 +1,111 @@
+"""The seven lesson pages, ``GET /lessons`` (an index) and ``GET /lessons/{slug}``.
+
+Each lesson is a thin client over ``/api/lessons/...`` (see :mod:`app.routes.lessons`): the page
+holds the words and the layout, and every number it shows comes back from the engine. The order
+of :data:`LESSONS` is the order of the previous/next links. A lesson also links to the tools that
+use what it teaches, through :data:`app.routes.pages.TOOLS`, so a tool that is not built yet is
+named as "soon" instead of pointing at a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app.routes.pages import LENET5_PARAMS, MLP_PARAMS, TOOLS, Tool
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str  # the <h1> and the link text
+    short: str  # the lesson list in the page header
+    blurb: str  # the index card and the meta description
+    tools: tuple[str, ...]  # paths of the tools that use it
+
+    @property
+    def path(self) -> str:
+        return f"/lessons/{self.slug}"
+
+    @property
+    def template(self) -> str:
+        return f"lessons/{self.slug}.html"
+
+    @property
+    def script(self) -> str:
+        return f"/static/js/lessons/{self.slug}-page.js"
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson("cross-correlation", "Cross-correlation, forward and backward", "Cross-correlation",
+           "Slide a kernel along a list of numbers and see each output as a sum of products, then run the "
+           "gradient backwards: dL/dx is the upstream gradient correlated with the flipped kernel, checked "
+           "by finite differences. Then the same in 2-D.",
+           ("/kernels", "/training")),
+    Lesson("padding-and-stride", "Padding, stride and dilation", "Padding and stride",
+           "Zero fill or no padding, five border modes, strides and dilated kernels, and the output-size "
+           "formula with your numbers in it, while the window slides step by step.",
+           ("/kernels", "/receptive-field")),
+    Lesson("convolution-vs-correlation", "Convolution or cross-correlation?", "Convolution vs correlation",
+           "True convolution flips the kernel first. Put both side by side on the same input, and see why a "
+           "network that learns its kernels does not care.",
+           ("/kernels", "/training")),
+    Lesson("pooling", "Max and average pooling", "Pooling",
+           "Max pooling keeps each window\u2019s largest value and sends its gradient back to that one cell; "
+           "average pooling shares it out. Edit the grid and watch both.",
+           ("/digits", "/receptive-field")),
+    Lesson("convolution-types", "Three kinds of convolution layer", "Convolution types",
+           "One kernel per channel, kernels that span every channel (LeNet), and depthwise separable "
+           "convolutions: what each computes, what each costs by formula, and what it costs when run.",
+           ("/kernels", "/training")),
+    Lesson("parameters", "Counting parameters", "Parameters",
+           f"Where LeNet-5\u2019s {LENET5_PARAMS:,} weights live, layer by layer, against the {MLP_PARAMS:,} of a "
+           "784-300-50-10 MLP; then count the parameters of a network you design.",
+           ("/training", "/digits")),
+    Lesson("results", "Does the tutorial\u2019s claim hold?", "Results",
+           "\u201cAbout twice lower test error while four times smaller\u201d: both trained networks on the "
+           "10,000 MNIST test images, with their confusion matrices side by side.",
+           ("/training", "/digits")),
+)
+BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
+INDEX_PATH = "/lessons"
+
+
+def tools_for(lesson: Lesson) -> list[Tool]:
+    by_path = {tool.path: tool for tool in TOOLS}
+    return [by_path[p] for p in lesson.tools if p in by_path]
+
+
+def _templates(request: Request):  # noqa: ANN202
+    return request.app.state.templates
+
+
+@router.get("/lessons", response_class=HTMLResponse)
+def lessons_index(request: Request) -> HTMLResponse:
+    """The seven lessons in order, each with what it covers."""
+    return _templates(request).TemplateResponse(request, "lessons/index.html", {"lessons": LESSONS})
+
+
+@router.get("/lessons/{slug}", response_class=HTMLResponse)
+def lesson_page(request: Request, slug: str) -> HTMLResponse:
+    """One lesson, with links to the previous and next ones and to the tools that use it."""
+    lesson = BY_SLUG.get(slug)
+    if lesson is None:
+        return _templates(request).TemplateResponse(
+            request, "lessons/not-found.html", {"lessons": LESSONS, "slug": slug}, status_code=404)
+    i = LESSONS.index(lesson)
+    context = {
+        "lesson": lesson,
+        "number": i + 1,
+        "lessons": LESSONS,
+        "previous": LESSONS[i - 1] if i > 0 else None,
+        "next": LESSONS[i + 1] if i + 1 < len(LESSONS) else None,
+        "related_tools": tools_for(lesson),
+        "lenet5_params": LENET5_PARAMS,
+        "mlp_params": MLP_PARAMS,
+    }
+    return _templates(request).TemplateResponse(request, lesson.template, context)
