@@ -1,0 +1,233 @@
+// A network the learner describes, layer by layer: a list of rows, each a kind (conv, pooling,
+// activation, flatten, linear) with the numbers that kind needs, plus the input shape. It builds
+// the body of POST /api/lessons/parameters; it does not fetch.
+//
+// Markup contract (templates/lessons/parameters.html): a [data-architecture] element holding
+// input[data-input="c|h|w"], an <ol data-layers>, select[data-add-kind] and button[data-add].
+//
+// Events, dispatched on the root element:
+//   "architecture-edit"  detail {reason: "field" | "add" | "remove" | "move" | "load"}
+
+const KINDS = {
+  conv: { label: "Convolution", fields: ["channels", "kernel", "stride", "padding"], bias: true },
+  maxpool: { label: "Max pooling", fields: ["kernel", "stride"] },
+  avgpool: { label: "Average pooling", fields: ["kernel", "stride"] },
+  relu: { label: "ReLU", fields: [] },
+  tanh: { label: "Tanh", fields: [] },
+  flatten: { label: "Flatten", fields: [] },
+  linear: { label: "Linear", fields: ["features"], bias: true },
+};
+const FIELD_LABELS = { channels: "channels", kernel: "kernel", stride: "stride", padding: "padding", features: "features" };
+const DEFAULTS = {
+  conv: { channels: 8, kernel: 3, padding: 1, bias: true },
+  maxpool: { kernel: 2 },
+  avgpool: { kernel: 2 },
+  linear: { features: 10, bias: true },
+};
+
+export const LENET5 = [
+  { kind: "conv", channels: 6, kernel: 5, padding: 2, bias: false }, { kind: "relu" }, { kind: "maxpool", kernel: 2 },
+  { kind: "conv", channels: 16, kernel: 5, bias: false }, { kind: "relu" }, { kind: "maxpool", kernel: 2 },
+  { kind: "flatten" }, { kind: "linear", features: 120 }, { kind: "relu" }, { kind: "linear", features: 84 },
+  { kind: "relu" }, { kind: "linear", features: 10 },
+];
+export const MLP = [
+  { kind: "flatten" }, { kind: "linear", features: 300 }, { kind: "relu" }, { kind: "linear", features: 50 },
+  { kind: "relu" }, { kind: "linear", features: 10 },
+];
+
+function el(tag, className = "", text = null) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+export class ArchitectureEditor {
+  constructor(root) {
+    this.root = root;
+    this.list = root.querySelector("[data-layers]");
+    this.inputs = ["c", "h", "w"].map((a) => root.querySelector(`input[data-input="${a}"]`));
+    this.addKind = root.querySelector("[data-add-kind]");
+    for (const [kind, spec] of Object.entries(KINDS)) this.addKind.add(new Option(spec.label, kind));
+    this.addKind.value = "conv";
+
+    root.querySelector("[data-add]").addEventListener("click", () => {
+      this.#append({ kind: this.addKind.value, ...(DEFAULTS[this.addKind.value] ?? {}) });
+      this.#renumber();
+      this.list.lastElementChild?.querySelector("select, input")?.focus();
+      this.#emit("add");
+    });
+    this.list.addEventListener("click", (event) => this.#onButton(event));
+    this.list.addEventListener("change", (event) => {
+      if (event.target.matches("select[data-kind]")) this.#changeKind(event.target.closest("li"), event.target.value);
+    });
+    root.addEventListener("input", (event) => {
+      if (event.target.matches("input")) this.#emit("field");
+    });
+  }
+
+  /** Show these layers (specs as POST /parameters takes them) and this input shape. */
+  load(layers, input = [1, 28, 28]) {
+    this.inputs.forEach((box, i) => {
+      box.value = String(input[i]);
+    });
+    this.list.replaceChildren();
+    for (const layer of layers) this.#append(layer);
+    this.#renumber();
+    this.#emit("load");
+  }
+
+  /** {body} ready for the API, or {error} naming the first field that is not a whole number.
+   * Empty fields are left out, so the API can say what a layer still needs. */
+  read() {
+    for (const box of this.root.querySelectorAll("input[type=number]")) box.removeAttribute("aria-invalid");
+    const whole = (box, name) => {
+      const text = box.value.trim();
+      if (text === "") return { value: null };
+      const value = Number(text);
+      if (!Number.isInteger(value)) {
+        box.setAttribute("aria-invalid", "true");
+        return { error: `${name} must be a whole number.` };
+      }
+      return { value };
+    };
+    const input = [];
+    for (const [i, box] of this.inputs.entries()) {
+      const got = whole(box, `The input\u2019s ${["channels", "height", "width"][i]}`);
+      if (got.error) return { error: got.error };
+      if (got.value === null) {
+        box.setAttribute("aria-invalid", "true");
+        return { error: `The input needs its ${["channels", "height", "width"][i]}.` };
+      }
+      input.push(got.value);
+    }
+    const layers = [];
+    for (const [n, li] of [...this.list.children].entries()) {
+      const kind = li.querySelector("select[data-kind]").value;
+      const layer = { kind };
+      for (const box of li.querySelectorAll("input[data-field]")) {
+        const got = whole(box, `Layer ${n + 1}: ${box.dataset.field}`);
+        if (got.error) return { error: got.error };
+        if (got.value !== null) layer[box.dataset.field] = got.value;
+      }
+      const bias = li.querySelector("input[data-bias]");
+      if (bias) layer.bias = bias.checked;
+      layers.push(layer);
+    }
+    return { body: { input, layers } };
+  }
+
+  /** Mark layer `n` (1-based) as the one an error is about; 0 clears. */
+  markLayer(n) {
+    [...this.list.children].forEach((li, i) => li.classList.toggle("is-invalid", i + 1 === n));
+  }
+
+  get count() {
+    return this.list.children.length;
+  }
+
+  #append(layer) {
+    const li = el("li", "ls-layer");
+    const number = el("span", "ls-layer-n");
+    number.setAttribute("aria-hidden", "true");
+    const kind = el("select");
+    kind.dataset.kind = "";
+    for (const [value, spec] of Object.entries(KINDS)) kind.add(new Option(spec.label, value));
+    kind.value = layer.kind;
+    const fields = el("span", "ls-layer-fields");
+    const buttons = el("span", "ls-layer-buttons");
+    for (const [action, text, label] of [["up", "\u2191", "Move up"], ["down", "\u2193", "Move down"], ["remove", "\u00d7", "Remove"]]) {
+      const button = el("button", `ls-icon-button ls-${action}`, text);
+      button.type = "button";
+      button.dataset.action = action;
+      button.dataset.label = label;
+      buttons.append(button);
+    }
+    li.append(number, kind, fields, buttons);
+    this.list.append(li);
+    this.#fillFields(li, layer);
+  }
+
+  #fillFields(li, layer) {
+    const spec = KINDS[layer.kind];
+    const fields = li.querySelector(".ls-layer-fields");
+    fields.replaceChildren();
+    for (const name of spec.fields) {
+      const label = el("label", "ls-layer-field");
+      label.append(el("span", "", FIELD_LABELS[name]));
+      const box = el("input");
+      box.type = "number";
+      box.min = name === "padding" ? "0" : "1";
+      box.step = "1";
+      box.inputMode = "numeric";
+      box.dataset.field = name;
+      box.value = layer[name] ?? "";
+      if (name === "stride" && layer[name] === undefined) box.placeholder = layer.kind === "conv" ? "1" : "auto";
+      if (name === "padding" && layer[name] === undefined) box.placeholder = "0";
+      label.append(box);
+      fields.append(label);
+    }
+    if (spec.bias) {
+      const label = el("label", "ls-layer-field ls-layer-check");
+      const box = el("input");
+      box.type = "checkbox";
+      box.dataset.bias = "";
+      box.checked = layer.bias ?? true;
+      label.append(box, el("span", "", "bias"));
+      fields.append(label);
+    }
+    if (!spec.fields.length && !spec.bias) {
+      fields.append(el("span", "ls-layer-none", layer.kind === "flatten" ? "C\u00d7H\u00d7W \u2192 one long vector" : "no parameters"));
+    }
+  }
+
+  #changeKind(li, kind) {
+    this.#fillFields(li, { kind, ...(DEFAULTS[kind] ?? {}) });
+    this.#renumber();
+    this.#emit("field");
+  }
+
+  #onButton(event) {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const li = button.closest("li");
+    const action = button.dataset.action;
+    if (action === "remove") {
+      const next = li.nextElementSibling ?? li.previousElementSibling;
+      li.remove();
+      (next?.querySelector(`button[data-action="remove"]`) ?? this.root.querySelector("[data-add]")).focus();
+    } else if (action === "up" && li.previousElementSibling) {
+      li.previousElementSibling.before(li);
+      button.focus();
+    } else if (action === "down" && li.nextElementSibling) {
+      li.nextElementSibling.after(li);
+      button.focus();
+    } else {
+      return;
+    }
+    this.#renumber();
+    this.#emit(action === "remove" ? "remove" : "move");
+  }
+
+  #renumber() {
+    [...this.list.children].forEach((li, i) => {
+      const n = i + 1;
+      const kind = KINDS[li.querySelector("select[data-kind]").value].label;
+      li.dataset.layer = String(n);
+      li.querySelector(".ls-layer-n").textContent = String(n);
+      li.querySelector("select[data-kind]").setAttribute("aria-label", `Layer ${n}: kind`);
+      for (const box of li.querySelectorAll("input[data-field]")) box.setAttribute("aria-label", `Layer ${n} (${kind}): ${box.dataset.field}`);
+      for (const box of li.querySelectorAll("input[data-bias]")) box.setAttribute("aria-label", `Layer ${n} (${kind}): bias`);
+      for (const button of li.querySelectorAll("button[data-action]")) {
+        button.setAttribute("aria-label", `${button.dataset.label} layer ${n} (${kind})`);
+        button.disabled = (button.dataset.action === "up" && i === 0)
+          || (button.dataset.action === "down" && i === this.list.children.length - 1);
+      }
+    });
+  }
+
+  #emit(reason) {
+    this.root.dispatchEvent(new CustomEvent("architecture-edit", { detail: { reason } }));
+  }
+}
