@@ -17,9 +17,8 @@ pytestmark = pytest.mark.browser
 SAMPLES = STATIC_DIR / "samples"
 PHONE = {"width": 390, "height": 844}
 TIMEOUT = 20_000
-# Stricter than the app's own policy (no blob: or data: images beyond 'self' and data:): the page
-# has no inline scripts or styles (styles set through the CSSOM are allowed) and draws its images
-# on canvases.
+# Stricter than the app's own policy (no blob: images): the page has no inline scripts or styles
+# (styles set through the CSSOM are allowed) and draws its images on canvases.
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
 
 
@@ -213,6 +212,17 @@ def test_options_change_the_size_and_the_mapping_of_pixels(page: Page, page_prob
     page.get_by_role("radio", name="Luminance only").check()
     wait_idle(page)
     expect(page.locator(".kp-channel")).to_have_count(1)
+    assert_arithmetic_matches_api(page)
+
+    # Resizing the kernel keeps it centred, makes it custom, and changes the "valid" size.
+    wait_idle(page)
+    page.locator("[data-cols]").select_option("5")
+    expect(page.locator("#kp-preset")).to_have_value("custom")
+    expect(page.locator("[data-cells] .kp-cell")).to_have_count(15)
+    wait_idle(page)
+    assert json.loads(root(page).get_attribute("data-request"))["kernel"] == [
+        [0, -1, 0, 1, 0], [0, -2, 0, 2, 0], [0, -1, 0, 1, 0]]
+    expect(page.locator("[data-output-size]")).to_have_text("224 \u00d7 149 px")  # floor((451 - 5) / 2) + 1
     assert_arithmetic_matches_api(page)
     page_problems.assert_none()
 
