@@ -6,7 +6,7 @@
 //   "grid-edit"  detail {name, reason: "cell" | "size"}  when the learner types or the size changes.
 // setCells() and resize(..., {silent: true}) do not dispatch.
 
-import { parseCells, parseNumber, resizeCells, symbolName } from "./lesson-math.js";
+import { parseCells, parseNumber, resizeCells, subscript, symbolName } from "./lesson-math.js";
 
 export class EditableGrid {
   /**
@@ -19,9 +19,13 @@ export class EditableGrid {
     this.name = name;
     this.indices = indices;
     this.fill = fill;
+    // accessible names ("x 3", "w row 1, column 2") and names in messages ("x₃", "w at row 1, column 2")
     this.describe = describe ?? ((r, c) => (this.rows === 1
       ? `${symbolName(name)} ${c + 1}`
       : `${symbolName(name)} row ${r + 1}, column ${c + 1}`));
+    this.label = (r, c) => (this.rows === 1
+      ? `${symbolName(name)}${subscript(c + 1)}`
+      : `${symbolName(name)} at row ${r + 1}, column ${c + 1}`);
     this.cells = cells.map((row) => row.map(String));
     this.inputs = [];
     container.classList.add("ls-edit-grid");
@@ -63,7 +67,7 @@ export class EditableGrid {
 
   /** {values, errors}: numbers, or null with a message per bad cell. */
   read() {
-    return parseCells(this.cells, (r, c) => this.describe(r, c));
+    return parseCells(this.cells, this.label);
   }
 
   /** Mark invalid cells: errors [{row, col, message}]. */

@@ -25,13 +25,13 @@ export function parseNumber(text) {
 }
 
 /** Rows of typed texts -> {values, errors}; values is null when any cell is invalid. `label(r, c)`
- * names a cell in the messages ("x2", "row 1, column 3"). */
-export function parseCells(cells, label = (r, c) => `row ${r + 1}, column ${c + 1}`) {
+ * names a cell in the messages ("x₃", "Row 1, column 3"). */
+export function parseCells(cells, label = (r, c) => `Row ${r + 1}, column ${c + 1}`) {
   const errors = [];
   const values = cells.map((row, r) => row.map((text, c) => {
     const parsed = parseNumber(text);
     if (parsed.ok) return parsed.value;
-    errors.push({ row: r, col: c, message: `${capitalise(label(r, c))}: ${parsed.error}.` });
+    errors.push({ row: r, col: c, message: `${label(r, c)}: ${parsed.error}.` });
     return 0;
   }));
   return { values: errors.length ? null : values, errors };
@@ -237,9 +237,10 @@ export function shade(value, scale) {
   return { sign: value > 0 ? "pos" : "neg", alpha: 0.1 + 0.65 * Math.min(1, Math.abs(value) / scale) };
 }
 
-/** A 4xx answer's {detail} -> one readable sentence (FastAPI's validation lists included). */
+/** A 4xx answer's {detail} -> one readable sentence (FastAPI's validation lists included). A
+ * message that starts with a name ("fc1: ...", "x: ...") keeps its case. */
 export function errorMessage(detail, status) {
-  if (typeof detail === "string" && detail) return capitalise(detail);
+  if (typeof detail === "string" && detail) return /^\w+:/.test(detail) ? detail : capitalise(detail);
   if (Array.isArray(detail) && detail.length) {
     return detail.map((d) => {
       const where = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";

@@ -96,8 +96,8 @@ function setUp(root) {
     const [ar, ac] = result.argmax[i][j];
     const values = window.map(([r, c]) => body.x[r][c]);
 
-    $('[data-where="pooling"]').textContent = `Window ${at(i, j)}: input rows ${window[0][0] + 1} to ${window[0][0] + k}, `
-      + `columns ${window[0][1] + 1} to ${window[0][1] + k}.`;
+    $('[data-where="pooling"]').textContent = `Output (${i + 1}, ${j + 1}) pools input rows ${window[0][0] + 1} to `
+      + `${window[0][0] + k}, columns ${window[0][1] + 1} to ${window[0][1] + k}.`;
 
     // Max pooling.
     $('[data-figures="max-forward"]').replaceChildren(
