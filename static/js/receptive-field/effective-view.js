@@ -1,0 +1,105 @@
+// The effective receptive field: |d unit / d pixel| over the input (POST
+// /api/receptive-field/effective), as a heat map over the faint digit, with the unit's whole box
+// (dashed where it hangs into the padding) and the central half whose share of the sensitivity
+// the page reports. Draws what it is given; fetches nothing.
+//
+// Markup contract (templates/receptive_field.html): a [data-effective] element holding a
+// <canvas> and [data-marker="full"], [data-marker="central"] markers.
+
+const PX = 10;
+// Sequential, light to dark: white, amber, orange, deep red-brown.
+const RAMP = [[255, 255, 255], [253, 186, 116], [234, 88, 12], [124, 45, 18]];
+
+/** t in [0, 1] -> [r, g, b] along RAMP. */
+export function heatColor(t) {
+  const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0)) * (RAMP.length - 1);
+  const i = Math.min(RAMP.length - 2, Math.floor(x));
+  const f = x - i;
+  return [0, 1, 2].map((c) => Math.round(RAMP[i][c] + (RAMP[i + 1][c] - RAMP[i][c]) * f));
+}
+
+export class EffectiveView {
+  constructor(root) {
+    this.root = root;
+    this.canvas = root.querySelector("canvas");
+    this.full = root.querySelector('[data-marker="full"]');
+    this.central = root.querySelector('[data-marker="central"]');
+    this.frame = null;
+    this.last = null;
+    new ResizeObserver(() => this.#resize()).observe(this.canvas);
+  }
+
+  setFrame(frame) {
+    this.frame = frame;
+    this.canvas.width = frame.size * PX;
+    this.canvas.height = frame.size * PX;
+    this.#resize();
+  }
+
+  /** Redraw with the last arguments after the canvas resized. */
+  #resize() {
+    const shown = this.canvas.getBoundingClientRect().width;
+    if (!shown || !this.frame) return;
+    const side = Math.max(64, Math.round(shown * Math.min(2, window.devicePixelRatio || 1)));
+    if (side === this.canvas.width) return;
+    this.canvas.width = side;
+    this.canvas.height = side;
+    if (this.last) this.draw(...this.last);
+  }
+
+  /** gradient: 28 x 28 in 0..1 (or null while loading); pixels: the digit; box: unitBox();
+   * central: {side} from centralShare. */
+  draw(pixels, gradient, box, central) {
+    if (!this.frame) return;
+    this.last = [pixels, gradient, box, central];
+    const { min, size, inputSize } = this.frame;
+    const ctx = this.canvas.getContext("2d");
+    const scale = this.canvas.width / size;
+    const at = (e) => Math.round((e - min) * scale);
+    ctx.fillStyle = "#eef0fb";
+    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(at(0), at(0), at(inputSize) - at(0), at(inputSize) - at(0));
+    for (let y = 0; y < inputSize; y += 1) {
+      for (let x = 0; x < inputSize; x += 1) {
+        const g = gradient ? gradient[y][x] : 0;
+        const ink = pixels ? pixels[y][x] / 255 : 0;
+        if (g <= 0 && ink <= 0) continue;
+        // Heat first; the digit's ink shows through as a darkening.
+        const [r, gg, b] = heatColor(Math.sqrt(g));
+        const shade = 1 - 0.45 * ink;
+        ctx.fillStyle = `rgb(${Math.round(r * shade)} ${Math.round(gg * shade)} ${Math.round(b * shade)})`;
+        ctx.fillRect(at(x), at(y), at(x + 1) - at(x), at(y + 1) - at(y));
+      }
+    }
+    ctx.strokeStyle = "rgb(27 31 46 / 0.45)";
+    ctx.lineWidth = 2;
+    ctx.strokeRect(at(0), at(0), at(inputSize) - at(0), at(inputSize) - at(0));
+
+    const pct = (v) => `${(100 * v) / size}%`;
+    const place = (marker, rect) => {
+      if (!rect) {
+        marker.hidden = true;
+        return;
+      }
+      marker.style.setProperty("--l", pct(rect.left - min));
+      marker.style.setProperty("--t", pct(rect.top - min));
+      marker.style.setProperty("--w", pct(rect.width));
+      marker.style.setProperty("--h", pct(rect.height));
+      marker.hidden = false;
+    };
+    if (box) {
+      place(this.full, { left: box.left, top: box.top, width: box.right - box.left + 1, height: box.bottom - box.top + 1 });
+      if (central && central.side > 0 && central.side < box.right - box.left + 1) {
+        const half = central.side / 2;
+        place(this.central, { left: box.cx + 0.5 - half, top: box.cy + 0.5 - half, width: central.side, height: central.side });
+      } else {
+        place(this.central, null);
+      }
+    } else {
+      place(this.full, null);
+      place(this.central, null);
+    }
+    this.root.classList.toggle("is-stale", !gradient);
+  }
+}
