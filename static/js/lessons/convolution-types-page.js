@@ -113,7 +113,7 @@ function setUp(root) {
     showError(runError, error);
     if (error) return;
     runButton.disabled = true;
-    runStatus.textContent = `Running each layer 4 times on a ${body.df}\u00d7${body.df} photo with ${body.m} channels\u2026`;
+    runStatus.textContent = `Timing each layer on a ${body.df}\u00d7${body.df} photo with ${body.m} channels\u2026`;
     try {
       const result = await state.hold(runConvTypes(body));
       drawRun(result);

@@ -10,14 +10,15 @@ import { PageState, rendered, stale, start } from "./lesson-page.js";
 
 const shape = (dims) => dims.join(TIMES);
 
-/** The table of one network: a row per layer, then the conv / classifier / total sums. */
+/** The table of one network, a row per layer, then the conv / classifier / total sums. */
 function paramTable(data, kind) {
+  const box = el("div", "ls-param");
+  box.dataset.params = kind;
   const table = el("table", "ls-table ls-param-table");
-  table.dataset.params = kind;
   const caption = el("caption", "visually-hidden", `Parameters of ${data.architecture}, layer by layer`);
   const head = el("thead");
   const hr = el("tr");
-  for (const [text, cls] of [["Layer", ""], ["Kind", ""], ["Output", ""], ["How many", ""], ["Parameters", "ls-num-cell"]]) {
+  for (const [text, cls] of [["Layer", ""], ["Kind", "ls-kind-cell"], ["Output", ""], ["How many", ""], ["Parameters", "ls-num-cell"]]) {
     const th = el("th", cls, text);
     th.scope = "col";
     hr.append(th);
@@ -39,20 +40,24 @@ function paramTable(data, kind) {
     tr.append(name, el("td", "ls-kind-cell", what), el("td", "", shape(layer.output_shape)), el("td", "", formula), count);
     body.append(tr);
   }
-  const foot = el("tfoot");
-  for (const [label, key] of [["In the convolutions", "conv"], ["In the classifier (linear)", "classifier"], ["Total", "total"]]) {
+  table.append(caption, head, body);
+
+  const sums = el("table", "ls-table ls-param-sums");
+  sums.append(el("caption", "visually-hidden", `Parameters of ${data.architecture}, added up`));
+  const sumBody = el("tbody");
+  for (const [label, key] of [["In the convolutions", "conv"], ["In the classifier (linear layers)", "classifier"], ["Total", "total"]]) {
     const tr = el("tr");
     tr.dataset.sum = key;
     const th = el("th", "", label);
     th.scope = "row";
-    th.colSpan = 4;
     const td = el("td", "ls-num-cell", formatInt(data[key]));
     td.dataset.value = String(data[key]);
     tr.append(th, td);
-    foot.append(tr);
+    sumBody.append(tr);
   }
-  table.append(caption, head, body, foot);
-  return table;
+  sums.append(sumBody);
+  box.append(table, sums);
+  return box;
 }
 
 function setUp(root) {
