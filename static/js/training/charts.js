@@ -6,7 +6,9 @@ import uPlot from "/static/vendor/uplot/uPlot.esm.js";
 import { DASH, formatNumber } from "./training-math.js";
 
 export const COLORS = Object.freeze({
-  batch: "rgba(79, 70, 229, 0.38)",
+  batch: "rgba(232, 89, 12, 0.7)", // batches: orange; the smoothed loss solid, single batches faint
+  batchFaint: "rgba(232, 89, 12, 0.22)",
+  smooth: "#e8590c",
   train: "#3f37c9",
   test: "#0f9d74",
   runA: "#3f37c9",
@@ -51,7 +53,18 @@ export class LineChart {
     this.empty = container.querySelector("[data-chart-empty]");
     this.points = 0;
     const { format, xFormat = plain } = options;
+    this.zoom = null; // the x range the learner dragged out, kept while new data arrives
     const opts = {
+      hooks: {
+        setSelect: [(u) => {
+          if (u.select.width > 2) {
+            this.zoom = { min: u.posToVal(u.select.left, "x"), max: u.posToVal(u.select.left + u.select.width, "x") };
+          }
+        }],
+        ready: [(u) => u.over.addEventListener("dblclick", () => {
+          this.zoom = null;
+        })],
+      },
       width: this.width(),
       height: this.height(),
       pxAlign: 0,
@@ -94,7 +107,7 @@ export class LineChart {
 
   height() {
     const narrow = window.matchMedia("(max-width: 560px)").matches;
-    return this.options.height ?? (narrow ? 190 : 230);
+    return this.options.height ?? (narrow ? 190 : 215);
   }
 
   resize() {
@@ -111,7 +124,13 @@ export class LineChart {
     if (this.empty) this.empty.hidden = points > 0;
     this.container.classList.toggle("is-empty", points === 0);
     this.container.dataset.points = String(points);
-    if (points > 0 || !this.options.log) this.plot.setData(data);
+    if (points === 0) this.zoom = null;
+    if (this.zoom) {
+      this.plot.setData(data, false);
+      this.plot.setScale("x", this.zoom);
+    } else if (points > 0 || !this.options.log) {
+      this.plot.setData(data);
+    }
   }
 
   destroy() {

@@ -123,6 +123,7 @@ export class CompareView {
       });
       return tr;
     }));
+    this.rows.closest("table").hidden = chosen.length === 0;
     this.root.dataset.shown = String(chosen.length);
   }
 }

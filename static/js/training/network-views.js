@@ -65,7 +65,7 @@ export class KernelsView {
         this.layers.append(entry.fig);
       }
       const wide = layer.shape[2] > 8; // the MLP's 28x28 pictures
-      drawKernels(entry.canvas, layer, wide ? { target: 56, maxCols: 8 } : { target: layer.shape[1] > 1 ? 20 : 40 });
+      drawKernels(entry.canvas, layer, wide ? { target: 56, maxCols: 8 } : { target: layer.shape[1] > 1 ? 20 : 52 });
       const note = kernelNote(layer, model);
       caption(entry.caption, layer.name, `${note} \u00b7 colour scale \u00b1${formatNumber(layer.scale)}`);
       entry.canvas.setAttribute("aria-label", `${layer.name} weights: ${note}; blue positive, red negative, `

@@ -270,28 +270,47 @@ export class RunSeries {
     return last;
   }
 
-  /** uPlot's aligned data: [x, batch, train epoch, test epoch] for ``"loss"`` or ``"accuracy"``. */
-  chartData(kind) {
+  /** uPlot's aligned data: [x, batch, train epoch, test epoch] for ``"loss"`` or ``"accuracy"``;
+   * with ``smooth``, a smoothed copy of the batch values follows the batch values. */
+  chartData(kind, { smooth = false } = {}) {
     const batchValues = kind === "loss" ? this.batchLoss : this.batchAccuracy;
     const trainKey = kind === "loss" ? "train_loss" : "train_accuracy";
     const testKey = kind === "loss" ? "test_loss" : "test_accuracy";
+    const smoothed = smooth ? smoothSeries(batchValues) : null;
+    const width = smooth ? 4 : 3;
     const points = new Map();
     const at = (x) => {
       const key = Math.round(x * 1e6) / 1e6;
-      if (!points.has(key)) points.set(key, [null, null, null]);
+      if (!points.has(key)) points.set(key, new Array(width).fill(null));
       return points.get(key);
     };
     this.batchX.forEach((x, i) => {
-      at(x)[0] = batchValues[i];
+      const row = at(x);
+      row[0] = batchValues[i];
+      if (smoothed) row[1] = smoothed[i];
     });
     for (const record of this.epochs.values()) {
       const row = at(record.epoch);
-      row[1] = record[trainKey];
-      row[2] = record[testKey];
+      row[width - 2] = record[trainKey];
+      row[width - 1] = record[testKey];
     }
     const xs = [...points.keys()].sort((a, b) => a - b);
-    return [xs, ...[0, 1, 2].map((j) => xs.map((x) => points.get(x)[j]))];
+    return [xs, ...Array.from({ length: width }, (_, j) => xs.map((x) => points.get(x)[j]))];
   }
+}
+
+/** An exponential moving average with the start-up bias removed (as TensorBoard smooths):
+ * ``weight`` is how much of the past each point keeps. */
+export function smoothSeries(values, weight = 0.9) {
+  const out = new Array(values.length);
+  let average = 0;
+  let norm = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    average = weight * average + (1 - weight) * values[i];
+    norm = weight * norm + (1 - weight);
+    out[i] = average / norm;
+  }
+  return out;
 }
 
 /** Test error (or accuracy) per epoch of several runs, aligned on the epoch number for uPlot. */
@@ -358,14 +377,16 @@ export function readConfig(raw, specs) {
 }
 
 /**
- * An error answer's JSON -> messages by field name ("" for the form as a whole). FastAPI's 422
- * lists ``{loc: ["body", field], msg}``; the run manager's 409/422/429 carry one string.
+ * An error answer's JSON -> messages by field name ("" for the form as a whole). A 422 lists its
+ * problems as ``{loc: ["body", field], msg}``, under ``errors`` (with a one-line ``detail``) or
+ * as FastAPI's own ``detail`` list; the run manager's 409/422/429 carry one string.
  */
 export function errorsByField(status, body, fieldNames = []) {
   const out = {};
   const detail = body?.detail;
-  if (Array.isArray(detail)) {
-    for (const item of detail) {
+  const items = Array.isArray(body?.errors) ? body.errors : Array.isArray(detail) ? detail : null;
+  if (items) {
+    for (const item of items) {
       const field = (item.loc ?? []).find((part) => fieldNames.includes(part));
       const key = field ?? "";
       const message = String(item.msg ?? "Invalid value").replace(/^Input should be /, "Must be ");

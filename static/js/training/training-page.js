@@ -60,7 +60,8 @@ function initTrainingPage(root) {
   const compare = new CompareView(root.querySelector("[data-compare-view]"));
   const lossChart = new LineChart(root.querySelector('[data-chart="loss"]'), {
     series: [
-      { label: "train, per batch", stroke: COLORS.batch, width: 1 },
+      { label: "train, per batch", stroke: COLORS.batchFaint, width: 1 },
+      { label: "train, smoothed", stroke: COLORS.smooth, width: 1.5 },
       { label: "train, epoch", stroke: COLORS.train, width: 2, points: true },
       { label: "test, epoch", stroke: COLORS.test, width: 2, points: true, dash: [6, 3] },
     ],
@@ -94,7 +95,7 @@ function initTrainingPage(root) {
 
   function draw() {
     frame = 0;
-    lossChart.setData(series.chartData("loss"));
+    lossChart.setData(series.chartData("loss", { smooth: true }));
     accuracyChart.setData(series.chartData("accuracy"));
     root.dataset.batchPoints = String(series.batchCount);
     root.dataset.epochPoints = String(series.epochCount);
