@@ -20,6 +20,7 @@ import numpy as np
 
 from model.datasets import DATA_DIR_ENV, DatasetError, load_dataset, resolve_data_dir
 from model.optim import OPTIMIZERS, SCHEDULES
+from model.parallel import engine_threads
 from model.training import BatchEvent, DoneEvent, EpochEvent, TrainConfig, Trainer, evaluate, event_dict
 from model.zoo import ARCHITECTURES, load_model
 
@@ -122,7 +123,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     model, meta = load_model(args.weights)
     dataset = load_dataset(args.data_dir)
-    result = evaluate(model, dataset.test_images, dataset.test_labels)
+    with engine_threads(1):  # single-threaded BLAS: batch-128 products gain nothing from a second
+        result = evaluate(model, dataset.test_images, dataset.test_labels)
     loss, acc, cm = result.loss, result.accuracy, result.confusion
     result: dict[str, Any] = {"weights": args.weights, "architecture": meta.get("architecture"),
                               "test_images": int(len(dataset.test_labels)), "test_loss": loss,

@@ -31,6 +31,7 @@ from model import filter_plan
 
 BORDER_MODES = {"zero": "constant", "edge": "edge", "reflect": "reflect", "wrap": "wrap", "valid": None}
 OUTPUT_MAPPINGS = ("clip", "abs", "rescale", "offset")
+MAX_WEIGHT = 1e6  # larger weights or divisors only overflow the sums a learner is shown
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,15 @@ def make_kernel(values: Sequence[Sequence[float]] | np.ndarray, divisor: float |
         raise ValueError(f"kernel is {kh}x{kw}; the largest allowed is {max_size}x{max_size}")
     if not np.all(np.isfinite(weights)):
         raise ValueError("kernel entries must be finite numbers (no NaN or infinity)")
+    if np.abs(weights).max() > MAX_WEIGHT:
+        raise ValueError(f"kernel entries must lie between -{MAX_WEIGHT:g} and {MAX_WEIGHT:g}")
     if normalize:
         total = weights.sum()
         divisor = float(total) if total != 0 else 1.0
     divisor = 1.0 if divisor is None else float(divisor)
-    if not np.isfinite(divisor) or divisor == 0:
-        raise ValueError(f"divisor must be a finite, non-zero number; got {divisor}")
+    if not np.isfinite(divisor) or not 1 / MAX_WEIGHT <= abs(divisor) <= MAX_WEIGHT:
+        raise ValueError(f"divisor must be a number from {1 / MAX_WEIGHT:g} to {MAX_WEIGHT:g} "
+                         f"(or the same negative); got {divisor}")
     if flip:
         weights = weights[::-1, ::-1].copy()
     return Kernel(weights, divisor)

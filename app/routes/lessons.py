@@ -23,7 +23,8 @@ from model.zoo import PRETRAINED_LENET5, PRETRAINED_MLP, build_model, from_spec,
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"])
 
-Number = Annotated[float, Field(allow_inf_nan=False)]
+LIMIT = 1e6  # inputs beyond a million would only overflow the sums a lesson shows
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-LIMIT, le=LIMIT)]
 Vector = Annotated[list[Number], Field(min_length=1, max_length=32)]
 Grid = Annotated[list[Annotated[list[Number], Field(min_length=1, max_length=32)]], Field(min_length=1, max_length=32)]
 
@@ -71,7 +72,8 @@ class Correlate1dIn(BaseModel):
     x: Vector = Field(..., examples=[[1, 2, 5, 6, 2, -1, 3, -2]])
     w: Annotated[list[Number], Field(min_length=1, max_length=9)] = Field(..., examples=[[1, 0, 0]])
     pad: int = Field(0, ge=0, le=8, description="Zeros added on each side.")
-    delta: list[Number] | None = Field(None, description="Upstream gradient dL/dy, one per output.")
+    delta: Annotated[list[Number], Field(max_length=64)] | None = Field(
+        None, description="Upstream gradient dL/dy, one per output.")
 
 
 class Correlate1dOut(BaseModel):
@@ -278,15 +280,22 @@ class RunTypesOut(BaseModel):
 _run_lock = threading.Lock()  # one measurement at a time: two would time each other
 
 
+MAX_RUN_MACS = 400_000_000  # the standard convolution's multiply-adds: about a second here
+
+
 @router.post("/conv-types/run", response_model=RunTypesOut, summary="Run each convolution type on a real "
-             "photo and time it")
+             "photo and time it", responses={422: {"description": "Too much work for one request."}})
 def run_conv_types(body: RunTypesIn) -> RunTypesOut:
+    standard = costs(body.dk, body.m, body.n, body.df).standard
+    if standard > MAX_RUN_MACS:
+        raise HTTPException(422, f"that standard convolution needs {standard:,} multiply-adds; runs here are "
+                                 f"limited to {MAX_RUN_MACS:,} (make D_F, M, N or D_K smaller)")
     photo = Image.open(STATIC_DIR / "samples" / "chelsea.png").convert("RGB").resize((body.df, body.df))
     rgb = np.asarray(photo, dtype=np.float32) / 255
     # M channels: the photo's R, G, B, then shifted copies of them (any M maps from a real image)
     channels = [np.roll(rgb[..., c % 3], c // 3, axis=c % 2) for c in range(body.m)]
     with _run_lock:
-        t = time_conv_types(np.stack(channels, axis=-1), body.n, body.dk)
+        t = time_conv_types(np.stack(channels, axis=-1), body.n, body.dk, repeats=2)
     seconds = {"depthwise": t.depthwise, "standard": t.standard, "separable": t.separable}
     return RunTypesOut(cost=_costs(CostIn(dk=body.dk, m=body.m, n=body.n, df=body.df)), seconds=seconds,
                        measured_ratio=t.separable / t.standard)
