@@ -56,3 +56,10 @@ def test_committed_weights_score_at_least_99_percent():
     assert sidecar["test_accuracy"] == pytest.approx(acc, abs=1e-4)
     assert {"command", "seed", "epochs", "wall_seconds", "normalization"} <= set(sidecar)
     assert np.isclose(model.input_mean, sidecar["normalization"]["mean"])
+
+
+def test_back_to_the_pretrained_weights(client):
+    client.app.state.model.source = "run:abc"  # as after POST /api/runs/{id}/activate
+    body = client.post("/api/model/pretrained").json()
+    assert body["source"] == "pretrained" and body["total_params"] == 61_684
+    assert client.get("/api/model").json()["source"] == "pretrained"

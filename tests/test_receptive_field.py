@@ -131,3 +131,9 @@ def test_effective_and_stack_api(client):
     assert stack[-1]["output_shape"] == [8, 8, 8]
     too_big = client.post("/api/receptive-field/stack", json={"input_size": 4, "layers": [{"kind": "conv", "kernel": 7}]})
     assert too_big.status_code == 422 and "does not fit" in too_big.json()["detail"]
+
+
+def test_table_gives_each_layers_geometry(client):
+    rows = {r["name"]: r for r in client.get("/api/receptive-field").json()["table"]}
+    assert (rows["conv1"]["kernel"], rows["conv1"]["padding"], rows["conv1"]["stride"]) == (5, 2, 1)
+    assert (rows["pool2"]["kernel"], rows["pool2"]["stride"]) == (2, 2) and rows["fc1"]["kernel"] is None

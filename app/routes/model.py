@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from app.model_state import ModelState, get_model_state
+from app.model_state import ModelState, get_model_state, load_model_state
 
 router = APIRouter(prefix="/api", tags=["model"])
 
@@ -49,3 +49,11 @@ def model_info(state: ModelDep) -> ModelInfo:
                      layers=layers, total_params=net.num_params(), test_accuracy=state.test_accuracy,
                      normalization=Normalization(mean=net.input_mean, std=net.input_std),
                      trained_with=state.sidecar.get("command"))
+
+
+@router.post("/model/pretrained", response_model=ModelInfo, summary="Serve the pretrained weights again",
+             description="Undoes POST /api/runs/{id}/activate: the digit classifier and the receptive-field "
+                         "tools use the committed LeNet-5 again.")
+def use_pretrained(request: Request) -> ModelInfo:
+    request.app.state.model = load_model_state(request.app.state.settings)
+    return model_info(request.app.state.model)

@@ -59,6 +59,7 @@ TOOLS: tuple[Tool, ...] = (
             "Draw a digit and let the trained network classify it, with every layer's feature "
             "maps shown on the way to the answer."
         ),
+        available=True,
     ),
     Tool(
         path="/receptive-field",
@@ -67,6 +68,7 @@ TOOLS: tuple[Tool, ...] = (
             "Pick a unit deep in the network and see exactly which input pixels it can see, "
             "and how stacking layers grows that window."
         ),
+        available=True,
     ),
     Tool(
         path="/lessons/cross-correlation",

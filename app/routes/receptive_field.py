@@ -27,6 +27,10 @@ class FieldRowOut(BaseModel):
     start: float = Field(..., description="Centre of unit 0 in input pixels: start_in + ((k_eff - 1)/2 - p) * j_in.")
     params: int | None = None
     output_shape: list[int] | None = None
+    kernel: int | None = Field(None, description="Kernel size k (1 for layers that keep each pixel).")
+    stride: int | None = None
+    padding: int | None = None
+    dilation: int | None = None
 
 
 class RegionOut(BaseModel):
@@ -77,10 +81,12 @@ class StackRequest(BaseModel):
     layers: list[StackLayer] = Field(..., min_length=1, max_length=20)
 
 
-def _table(rows, params=None, shapes=None) -> list[FieldRowOut]:  # noqa: ANN001
+def _table(rows, steps, params=None, shapes=None) -> list[FieldRowOut]:  # noqa: ANN001
     return [FieldRowOut(name=r.name, type=r.kind, output_size=r.size, rf=r.rf, jump=r.jump, start=r.start,
-                        params=params[i] if params else None, output_shape=shapes[i] if shapes else None)
-            for i, r in enumerate(rows)]
+                        params=params[i] if params else None, output_shape=shapes[i] if shapes else None,
+                        kernel=None if s.dense else s.kernel, stride=None if s.dense else s.stride,
+                        padding=None if s.dense else s.padding, dilation=None if s.dense else s.dilation)
+            for i, (r, s) in enumerate(zip(rows, steps))]
 
 
 def _region(r) -> RegionOut:  # noqa: ANN001
@@ -98,7 +104,7 @@ def receptive_field(state: ModelDep, layer: Annotated[str | None, Query(examples
     net = state.model
     steps = steps_of(net)
     summary = net.summary()
-    table = _table(field_table(steps, net.input_shape[-1]), [r.params for r in summary],
+    table = _table(field_table(steps, net.input_shape[-1]), steps, [r.params for r in summary],
                    [list(r.output_shape) for r in summary])
     if layer is None:
         return FieldResponse(architecture=net.architecture, table=table)
@@ -149,4 +155,4 @@ def stack(body: StackRequest) -> list[FieldRowOut]:
         rows = field_table(steps, body.input_size)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
-    return _table(rows, params, shapes)
+    return _table(rows, steps, params, shapes)
