@@ -14,9 +14,8 @@ import json
 import statistics
 import sys
 import time
-import uuid
 
-from live_server import ROOT, serve
+from live_server import ROOT, multipart, serve
 
 sys.path.insert(0, str(ROOT))
 
@@ -31,12 +30,9 @@ def main(count: int = 200) -> None:
     with serve() as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # keep-alive, as a browser would
         for d in items:
-            boundary = uuid.uuid4().hex
-            body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.png\"\r\n"
-                    f"Content-Type: image/png\r\n\r\n").encode() + d.png + f"\r\n--{boundary}--\r\n".encode()
+            body, content_type = multipart(d.png, "d.png")
             started = time.perf_counter()
-            conn.request("POST", "/api/digits/predict", body=body,
-                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            conn.request("POST", "/api/digits/predict", body=body, headers={"Content-Type": content_type})
             response = conn.getresponse()
             data = response.read()
             times.append(time.perf_counter() - started)

@@ -16,14 +16,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +29,7 @@ from PIL import Image, ImageFilter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from live_server import multipart, serve  # noqa: E402
 from model.filters import filter_image, make_kernel  # noqa: E402
 
 try:
@@ -82,12 +79,6 @@ def filtering(photo: np.ndarray) -> None:
     print("   targets: ours/cv2 <= 3x; scipy/ours and Pillow/ours >= 3x")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _request(port: int, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(method, path, body=body, headers=headers)
@@ -98,45 +89,26 @@ def _request(port: int, method: str, path: str, body: bytes, headers: dict[str, 
 
 
 def preview_latency(photo: np.ndarray, requests: int = 40) -> None:
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryDirectory() as tmp:
-        log = open(Path(tmp) / "server.log", "wb")
-        server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-                                  cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            for _ in range(300):
-                try:
-                    if _request(port, "GET", "/api/health", b"", {})[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
-            png = Path(tmp) / "photo.jpg"
-            Image.fromarray(photo).save(png, quality=92)
-            boundary = uuid.uuid4().hex
-            body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
-                    f"Content-Type: image/jpeg\r\n\r\n").encode() + png.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
-            status, data = _request(port, "POST", "/api/images", body,
-                                    {"Content-Type": f"multipart/form-data; boundary={boundary}"})
-            info = json.loads(data)
-            print(f"2. POST /api/kernels/apply on the {info['preview_width']}x{info['preview_height']} preview, "
-                  f"JPEG out, loopback ({requests} requests)")
-            for preset in ("sharpen", "gaussian-5"):
-                payload = json.dumps({"image_id": info["id"], "preset": preset, "format": "jpeg"}).encode()
-                times = []
-                for _ in range(requests):
-                    started = time.perf_counter()
-                    status, data = _request(port, "POST", "/api/kernels/apply", payload,
-                                            {"Content-Type": "application/json"})
-                    times.append(time.perf_counter() - started)
-                    assert status == 200, data[:200]
-                times.sort()
-                print(f"   {preset:12s} median {statistics.median(times) * 1e3:6.1f} ms, "
-                      f"p90 {times[int(0.9 * len(times))] * 1e3:6.1f} ms  (target: median <= 60 ms)")
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
-            log.close()
+    with serve() as port, tempfile.TemporaryDirectory() as tmp:
+        png = Path(tmp) / "photo.jpg"
+        Image.fromarray(photo).save(png, quality=92)
+        body, content_type = multipart(png.read_bytes(), "photo.jpg", "image/jpeg")
+        status, data = _request(port, "POST", "/api/images", body, {"Content-Type": content_type})
+        info = json.loads(data)
+        print(f"2. POST /api/kernels/apply on the {info['preview_width']}x{info['preview_height']} preview, "
+              f"JPEG out, loopback ({requests} requests)")
+        for preset in ("sharpen", "gaussian-5"):
+            payload = json.dumps({"image_id": info["id"], "preset": preset, "format": "jpeg"}).encode()
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                status, data = _request(port, "POST", "/api/kernels/apply", payload,
+                                        {"Content-Type": "application/json"})
+                times.append(time.perf_counter() - started)
+                assert status == 200, data[:200]
+            times.sort()
+            print(f"   {preset:12s} median {statistics.median(times) * 1e3:6.1f} ms, "
+                  f"p90 {times[int(0.9 * len(times))] * 1e3:6.1f} ms  (target: median <= 60 ms)")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -34,6 +35,14 @@ def request(port: int, method: str, path: str, body: Any = None, timeout: float 
         return resp.status, json.loads(raw)
     except ValueError:
         return resp.status, raw
+
+
+def multipart(data: bytes, filename: str = "upload.png", content_type: str = "image/png") -> tuple[bytes, str]:
+    """A multipart/form-data body with one file field named "file", and its Content-Type header."""
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+            f"Content-Type: {content_type}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 @contextmanager
