@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from live_server import multipart, serve  # noqa: E402
+from model.conv_types import best_of  # noqa: E402
 from model.filters import filter_image, make_kernel  # noqa: E402
 
 try:
@@ -45,16 +46,6 @@ KERNELS = {
     "Gaussian 5x5": (np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]), 256),
     "dense random 5x5": (np.random.default_rng(1).uniform(-1, 1, (5, 5)), 1),
 }
-
-
-def best_of(fn, repeats: int = 3) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def filtering(photo: np.ndarray) -> None:

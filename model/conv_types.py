@@ -59,7 +59,8 @@ class Timing:
     separable: float
 
 
-def _best(fn: Callable[[], object], repeats: int) -> float:
+def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
+    """The fastest of ``repeats`` timed calls, after one untimed warm-up call (seconds)."""
     fn()
     times = []
     for _ in range(repeats):
@@ -79,7 +80,7 @@ def time_conv_types(image: np.ndarray, n: int, dk: int, repeats: int = 3, seed: 
     point_w = rng.standard_normal((n, m, 1, 1)).astype(np.float32)
     pad = dk // 2
     return Timing(
-        depthwise=_best(lambda: depthwise_conv2d(x, depth_w, pad), repeats),
-        standard=_best(lambda: conv2d_forward(x, full_w, None, 1, pad), repeats),
-        separable=_best(lambda: conv2d_forward(depthwise_conv2d(x, depth_w, pad), point_w, None, 1, 0), repeats),
+        depthwise=best_of(lambda: depthwise_conv2d(x, depth_w, pad), repeats),
+        standard=best_of(lambda: conv2d_forward(x, full_w, None, 1, pad), repeats),
+        separable=best_of(lambda: conv2d_forward(depthwise_conv2d(x, depth_w, pad), point_w, None, 1, 0), repeats),
     )
