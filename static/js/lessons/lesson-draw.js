@@ -5,8 +5,6 @@
 // they work under a strict Content-Security-Policy.
 
 import {
-  MINUS,
-  TIMES,
   entryNumeric,
   formatNumber,
   maxAbs,
@@ -297,15 +295,3 @@ export function op(text) {
   span.setAttribute("aria-hidden", "true");
   return span;
 }
-
-/** A labelled formula line: <p><span class=label>…</span> <code>…</code></p>. */
-export function formulaLine(labelText, formula, attr = "") {
-  const p = el("p", "ls-formula-line");
-  if (labelText) p.append(el("span", "ls-formula-label", labelText), " ");
-  const code = el("code", "ls-formula", formula);
-  if (attr) code.dataset[attr] = "";
-  p.append(code);
-  return p;
-}
-
-export { MINUS, TIMES };

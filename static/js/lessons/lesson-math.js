@@ -5,7 +5,6 @@
 
 export const MINUS = "\u2212";
 export const TIMES = "\u00d7";
-export const ARROW = "\u2192";
 
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 

@@ -63,15 +63,6 @@ export function radioValue(scope, name) {
   return scope.querySelector(`input[name="${name}"]:checked`)?.value ?? null;
 }
 
-/** The text of a <template> or data-* JSON attribute, parsed. */
-export function jsonData(element, attribute) {
-  try {
-    return JSON.parse(element.getAttribute(attribute));
-  } catch {
-    return null;
-  }
-}
-
 /** Run setUp(root) for every [data-lesson-page="slug"] on the page. */
 export function start(slug, setUp) {
   for (const root of document.querySelectorAll(`[data-lesson-page="${slug}"]`)) setUp(root);
