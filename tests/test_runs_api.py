@@ -281,3 +281,8 @@ def test_old_finished_runs_are_pruned_past_the_budget(tmp_path):
         assert api.get(f"/api/runs/{ids[0]}").status_code == 404  # the oldest went
         assert not (tmp_path / "runs" / ids[0]).exists()
         assert [api.get(f"/api/runs/{i}").status_code for i in ids[1:]] == [200, 200]
+
+
+def test_nesterov_without_momentum_is_refused_before_training(api):
+    r = api.post("/api/runs", json={"optimizer": "nesterov", "momentum": 0})
+    assert r.status_code == 422 and "Nesterov momentum needs momentum > 0" in r.json()["detail"]

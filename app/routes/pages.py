@@ -51,6 +51,7 @@ TOOLS: tuple[Tool, ...] = (
             "Train LeNet-5 on MNIST with the NumPy engine and watch loss, accuracy and the "
             "first-layer filters change batch by batch."
         ),
+        available=True,
     ),
     Tool(
         path="/digits",

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from app.model_state import ModelState
 from app.runs.hub import Viewer
@@ -42,6 +42,12 @@ class RunConfig(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1)
     schedule: Literal["constant", "step", "cosine", "onecycle"] = "onecycle"
     dataset: Literal["mnist", "fashion-mnist"] = "mnist"
+
+    @model_validator(mode="after")
+    def nesterov_needs_momentum(self) -> RunConfig:
+        if self.optimizer == "nesterov" and self.momentum == 0:
+            raise ValueError("Nesterov momentum needs momentum > 0 (e.g. 0.9)")
+        return self
 
 
 class EpochRecord(BaseModel):
