@@ -273,7 +273,7 @@ class RunTypesIn(BaseModel):
 
 class RunTypesOut(BaseModel):
     cost: CostOut
-    seconds: dict[str, float] = Field(..., description="Measured by the engine: best of 3.")
+    seconds: dict[str, float] = Field(..., description="Measured by the engine: the best of 2 runs each.")
     measured_ratio: float = Field(..., description="separable / standard, measured.")
 
 

@@ -78,6 +78,7 @@ TOOLS: tuple[Tool, ...] = (
             "Short, interactive lessons: convolution versus cross-correlation, the sliding dot "
             "product, padding, stride and pooling."
         ),
+        available=True,
     ),
     Tool(
         path="/docs",
