@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import websockets
 
 from app.paths import ROOT
 from app.runs.store import RunStore
+from tests.http import get_json, post_json
 from model import network
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.optim import SGD
@@ -62,18 +61,6 @@ def test_a_corrupt_checkpoint_fails_the_resume_with_a_clear_error(client, settin
     assert client.get("/api/health").status_code == 200
 
 
-def _get(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read())
-
-
-def _post(url: str, body: dict) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def _start_server(runs_dir: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(runs_dir), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], cwd=runs_dir.parent,
@@ -81,7 +68,7 @@ def _start_server(runs_dir: Path, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            _get(f"http://127.0.0.1:{port}/api/health")
+            get_json(f"http://127.0.0.1:{port}/api/health")
             return proc
         except OSError:
             time.sleep(0.1)
@@ -94,11 +81,11 @@ def test_sigterm_closes_viewers_cleanly_and_a_restart_lists_every_run(tmp_path, 
     base = f"http://127.0.0.1:{unused_port}"
     server = _start_server(runs_dir, unused_port)
     try:
-        finished = _post(f"{base}/api/runs", {"train_size": 64, "epochs": 1})["id"]
+        finished = post_json(f"{base}/api/runs", {"train_size": 64, "epochs": 1})["id"]
         deadline = time.monotonic() + 30
-        while _get(f"{base}/api/runs/{finished}")["status"] != "completed" and time.monotonic() < deadline:
+        while get_json(f"{base}/api/runs/{finished}")["status"] != "completed" and time.monotonic() < deadline:
             time.sleep(0.1)
-        running = _post(f"{base}/api/runs", {"train_size": 60_000, "epochs": 5})["id"]
+        running = post_json(f"{base}/api/runs", {"train_size": 60_000, "epochs": 5})["id"]
 
         async def watch_until_closed() -> int | None:
             async with websockets.connect(f"ws://127.0.0.1:{unused_port}/ws/runs/{running}") as ws:
@@ -124,7 +111,7 @@ def test_sigterm_closes_viewers_cleanly_and_a_restart_lists_every_run(tmp_path, 
         store.close()
     server = _start_server(runs_dir, unused_port)
     try:
-        listed = {r["id"]: r["status"] for r in _get(f"{base}/api/runs")}
+        listed = {r["id"]: r["status"] for r in get_json(f"{base}/api/runs")}
         assert listed == {running: "interrupted", finished: "completed"}
     finally:
         server.terminate()
