@@ -94,3 +94,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread for as long as its session-wide browser lives, and tests that call asyncio.run()
+    themselves cannot run while it does."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
