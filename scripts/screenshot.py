@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Screenshot the landing page with the system Chromium (for docs and eyeballing).
+"""Screenshot convscope with the system Chromium (for docs and eyeballing).
 
     .venv/bin/python scripts/screenshot.py            # docs/screenshot-landing.png + /tmp/convscope-phone.png
     .venv/bin/python scripts/screenshot.py --path /kernels --out /tmp/kernels.png
+    .venv/bin/python scripts/screenshot.py --readme   # every docs/screenshot-*.png the README shows
 
-Starts ``uvicorn app.main:app`` on a free port, takes the pictures, stops it.
+``--readme`` takes each tool at 1280x800 in use: a pixel's arithmetic on /kernels, a short run
+training on /training, a drawn 7 classified on /digits (and handed to /receptive-field, with a
+unit selected), the first lesson.
+
+Starts ``uvicorn app.main:app`` on a free port (training runs go to a scratch directory), takes
+the pictures, stops it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -49,26 +57,137 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -
     sys.exit("server did not become healthy")
 
 
+DESKTOP = {"width": 1280, "height": 800}
+DOCS = ROOT / "docs"
+TIMEOUT = 60_000
+# A 7 as a person draws it, in fractions of the pad: the bar left to right, then the stem.
+SEVEN = [
+    [(0.24, 0.2), (0.4, 0.185), (0.58, 0.18), (0.76, 0.175)],
+    [(0.76, 0.175), (0.68, 0.36), (0.6, 0.54), (0.53, 0.72), (0.48, 0.88)],
+]
+
+
+def at(box: dict, x: float, y: float) -> tuple[float, float]:
+    return box["x"] + x * box["width"], box["y"] + y * box["height"]
+
+
+def shoot_landing(page, out: Path) -> None:  # noqa: ANN001
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(out))
+
+
+def shoot_kernels(page, out: Path) -> None:  # noqa: ANN001
+    page.goto("/kernels")
+    root = page.locator("[data-kernels-page]")
+    root.and_(page.locator('[data-busy="false"]')).wait_for(timeout=TIMEOUT)
+    page.wait_for_function("() => Number(document.querySelector('[data-kernels-page]').dataset.resultVersion) >= 1",
+                           timeout=TIMEOUT)
+    box = page.locator('[data-pixel-view="output"]').bounding_box()
+    page.mouse.move(*at(box, 0.5, 0.5), steps=5)  # the cat's left eye: its sum appears below
+    page.wait_for_timeout(400)
+    root.and_(page.locator('[data-busy="false"]')).wait_for(timeout=TIMEOUT)
+    page.screenshot(path=str(out))
+
+
+def shoot_training(page, out: Path) -> None:  # noqa: ANN001
+    """A short run, caught while it trains: its second epoch under way, curves, kernels and maps in."""
+    page.goto("/training")
+    root = page.locator("[data-training-page]")
+    root.and_(page.locator('[data-ready="true"]')).wait_for(timeout=TIMEOUT)
+    form = page.locator("[data-run-form]")
+    form.get_by_role("button", name="Fast").click()
+    form.get_by_role("group", name="Quick training-set sizes").get_by_role("button", name="10,000").click()
+    form.get_by_label("Epochs").fill("6")
+    form.get_by_role("button", name="Start training").click()
+    page.wait_for_function(
+        "() => { const d = document.querySelector('[data-training-page]').dataset;"
+        " return d.status === 'running' && Number(d.epochPoints) >= 1 && Number(d.batchPoints) >= 60; }",
+        timeout=4 * TIMEOUT)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out))
+
+
+def draw_seven(page) -> None:  # noqa: ANN001
+    canvas = page.locator("[data-draw-pad] canvas")
+    box = canvas.bounding_box()
+    for stroke in SEVEN:
+        page.mouse.move(*at(box, *stroke[0]))
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*at(box, *point), steps=8)
+        page.mouse.up()
+
+
+def shoot_digits(page, out: Path) -> None:  # noqa: ANN001
+    page.goto("/digits")
+    page.wait_for_load_state("networkidle")
+    draw_seven(page)
+    page.locator('[data-digits-page][data-state="predicted"][data-busy="false"]').wait_for(timeout=TIMEOUT)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out))
+
+
+def shoot_receptive_field(page, out: Path) -> None:  # noqa: ANN001
+    """The 7 just drawn on /digits (same browser session), with a pool2 unit on its bar selected."""
+    page.goto("/receptive-field")
+    page.locator('[data-rf-page][data-picture="stored"][data-busy="false"]').wait_for(timeout=TIMEOUT)
+    box = page.locator('[data-layer="pool2"] .rf-grid-frame').bounding_box()
+    page.mouse.click(*at(box, 0.62, 0.27))
+    page.locator('[data-rf-page][data-busy="false"]').wait_for(timeout=TIMEOUT)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out))
+
+
+def shoot_lessons(page, out: Path) -> None:  # noqa: ANN001
+    page.goto("/lessons/cross-correlation")
+    page.locator('[data-lesson-page][data-busy="false"]').wait_for(timeout=TIMEOUT)
+    page.screenshot(path=str(out))
+
+
+def readme(browser, url: str) -> None:  # noqa: ANN001
+    """Every screenshot the README shows, in one browser session (the drawing carries over)."""
+    context = browser.new_context(viewport=DESKTOP, base_url=url, reduced_motion="reduce")
+    page = context.new_page()
+    for name, shoot in [("landing", shoot_landing), ("kernels", shoot_kernels), ("training", shoot_training),
+                        ("digits", shoot_digits), ("receptive-field", shoot_receptive_field),
+                        ("lessons", shoot_lessons)]:
+        out = DOCS / f"screenshot-{name}.png"
+        shoot(page, out)
+        print(f"{DESKTOP['width']}x{DESKTOP['height']} -> {out}")
+    context.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--path", default="/", help="page to capture (default: /)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-landing.png", help="desktop PNG")
     parser.add_argument("--phone-out", type=Path, default=Path("/tmp/convscope-phone.png"), help="phone PNG")
     parser.add_argument("--full-page", action="store_true", help="capture the whole page, not just the viewport")
+    parser.add_argument("--readme", action="store_true", help="retake every docs/screenshot-*.png instead")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    runs = tempfile.TemporaryDirectory(prefix="convscope-screenshot-")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         cwd=ROOT,
+        env={**os.environ, "CONVSCOPE_RUNS_DIR": runs.name},
     )
     try:
         wait_healthy(url, proc)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            if args.readme:
+                readme(browser, url)
+                browser.close()
+                return
             for out, viewport, scale in [
                 (args.out, {"width": 1280, "height": 800}, 1),
                 (args.phone_out, {"width": 390, "height": 844}, 2),
@@ -85,6 +204,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+        runs.cleanup()
 
 
 if __name__ == "__main__":

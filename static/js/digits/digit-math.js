@@ -2,8 +2,11 @@
 // sentences the page prints, and the drawing kept in sessionStorage between pages. No DOM access
 // here (no document, no canvas), so each function can be tried on its own.
 
-export const TIMES = "\u00d7";
-export const MINUS = "\u2212";
+import { divergingColor } from "../shared/heatmap.js";
+import { MINUS, TIMES, formatInteger } from "../shared/numbers.js";
+
+export { MINUS, TIMES, divergingColor, formatInteger };
+
 /** Strokes are kept in a 280 x 280 "logical" square whatever size the canvas is shown at. */
 export const LOGICAL_SIZE = 280;
 export const STROKE_WIDTHS = { min: 8, max: 48, step: 2, initial: 22 };
@@ -149,26 +152,7 @@ export function inkGeometry(pixels, threshold = 0.1 * 255) {
 }
 
 // ------------------------------------------------------------------------------- colour maps
-// Diverging, as the training page's maps: red below zero, white at zero, blue above
-// (colour-blind safe, unlike red/green).
-
-const WHITE = [250, 250, 252];
-const POSITIVE = [49, 54, 149];
-const POSITIVE_MID = [69, 117, 180];
-const NEGATIVE = [165, 0, 38];
-const NEGATIVE_MID = [215, 48, 39];
-
-function mix(a, b, t) {
-  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
-}
-
-/** t in [-1, 1] -> [r, g, b]: red for negative, white at 0, blue for positive. */
-export function divergingColor(t) {
-  const x = Math.max(-1, Math.min(1, Number.isFinite(t) ? t : 0));
-  const a = Math.abs(x);
-  const [mid, end] = x < 0 ? [NEGATIVE_MID, NEGATIVE] : [POSITIVE_MID, POSITIVE];
-  return a < 0.6 ? mix(WHITE, mid, a / 0.6) : mix(mid, end, (a - 0.6) / 0.4);
-}
+// Diverging (shared/heatmap.js): red below zero, white at zero, blue above.
 
 /** The largest |value| in nested arrays (1 when all are 0, so nothing divides by 0). */
 export function maxAbs(values) {
@@ -211,17 +195,15 @@ export function digitToRgba(pixels) {
 
 // --------------------------------------------------------------------------------- the layers
 
-/** Readable number: up to `decimals` places, trailing zeros dropped, typographic minus. */
+/** Readable number: up to `decimals` places, trailing zeros dropped, typographic minus. Unlike
+ * shared/numbers.js formatNumber it prints 1e21 and beyond as "1e+21"; /receptive-field prints its
+ * numbers with this one too. */
 export function formatNumber(value, decimals = 3) {
   if (!Number.isFinite(value)) return String(value);
   let rounded = Number(value.toFixed(decimals));
   if (Object.is(rounded, -0)) rounded = 0;
   const text = String(rounded);
   return rounded < 0 ? MINUS + text.slice(1) : text;
-}
-
-export function formatInteger(n) {
-  return Number(n).toLocaleString("en-US");
 }
 
 /** /api/model's plain-text description, typeset: "6@5x5" -> "6@5×5", "400 -> 120" -> "400 → 120". */
@@ -263,16 +245,4 @@ export function layerSentence(layer, previous, info) {
       : `${shape[0]} weighted sums of the ${n} numbers before.`;
   }
   return "";
-}
-
-/** A 4xx answer's {detail} -> one readable sentence (FastAPI's validation lists included). */
-export function errorMessage(detail, status) {
-  if (typeof detail === "string" && detail) return detail.charAt(0).toUpperCase() + detail.slice(1);
-  if (Array.isArray(detail) && detail.length) {
-    return detail.map((d) => {
-      const where = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";
-      return where ? `${where}: ${d.msg}` : String(d.msg ?? d);
-    }).join("; ");
-  }
-  return `The server answered ${status}.`;
 }

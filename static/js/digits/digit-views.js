@@ -8,6 +8,7 @@
 //                    [data-ink-box] and [data-mass] markers and a [data-preview-note]
 //   LayerMaps        a [data-layer-maps] container (filled here)
 
+import { el } from "../shared/dom.js";
 import {
   SIDE,
   TIMES,
@@ -21,13 +22,6 @@ import {
   shapeText,
   valuesToRgba,
 } from "./digit-math.js";
-
-function el(tag, className = "", text = null) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 // --------------------------------------------------------------------------- probability bars
 

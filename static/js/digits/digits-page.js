@@ -13,6 +13,7 @@
 // ("empty" | "waiting" | "predicted" | "error"), data-digit, data-runner-up, data-model,
 // data-version (bumped with each answer shown) and data-busy ("true" while anything is pending).
 
+import { isAbort } from "../shared/api.js";
 import {
   STORAGE_KEY,
   confidenceWords,
@@ -22,7 +23,7 @@ import {
   isEmptyDrawing,
   modelLabel,
 } from "./digit-math.js";
-import { fetchModel, isAbort, predictDrawing } from "./digits-api.js";
+import { fetchModel, predictDrawing } from "./digits-api.js";
 import { DigitPreview, LayerMaps, ProbabilityBars } from "./digit-views.js";
 import { DrawPad } from "./draw-pad.js";
 

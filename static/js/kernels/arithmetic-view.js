@@ -5,6 +5,7 @@
 // Markup contract (templates/kernels.html): a [data-arithmetic] element holding
 // [data-arith-where] (a sentence), [data-arith-top] and [data-arith-channels] containers.
 
+import { el } from "../shared/dom.js";
 import {
   CHANNEL_NAMES,
   TIMES,
@@ -20,13 +21,6 @@ const OUTPUT_LABELS = {
   rescale: "rescale min\u2013max to 0\u2013255",
   offset: "+128 offset",
 };
-
-function el(tag, className = "", text = null) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 /** A grid of numbers (rows x cols) as a small table-like block with a caption. */
 function numberGrid(values, { caption, kind, outside = null, shade = null }) {

@@ -2,30 +2,13 @@
 // coordinates (the same formulas as model/filters.py), and the strings the arithmetic panel
 // shows. No DOM access here, so every function can be tried on its own.
 
+import { MINUS, TIMES, formatNumber, parseNumber } from "../shared/numbers.js";
+
+export { MINUS, TIMES, formatNumber, parseNumber };
+
 export const MAX_KERNEL_SIZE = 15;
-export const MINUS = "\u2212";
-export const TIMES = "\u00d7";
 export const PADDINGS = ["zero", "edge", "reflect", "wrap", "valid"];
 export const OUTPUTS = ["clip", "abs", "rescale", "offset"];
-
-const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-
-/** Typed text -> number. Accepts "3", "-0.5", ".25", "1e-2", "1/9", a typographic minus,
- * and "" (which counts as 0, so clearing a cell never blocks the result).
- * @returns {{ok: true, value: number, empty: boolean} | {ok: false, error: string}} */
-export function parseNumber(text) {
-  const s = String(text ?? "").trim().replace(/[\u2212\u2012\u2013]/g, "-").replace(/,/g, ".").replace(/\s+/g, "");
-  if (s === "") return { ok: true, value: 0, empty: true };
-  const parts = s.split("/");
-  if (parts.length > 2 || !parts.every((p) => PLAIN_NUMBER.test(p))) {
-    return { ok: false, error: `\u201c${String(text).trim()}\u201d is not a number` };
-  }
-  const value = parts.length === 2 ? Number(parts[0]) / Number(parts[1]) : Number(parts[0]);
-  if (!Number.isFinite(value)) {
-    return { ok: false, error: `\u201c${String(text).trim()}\u201d is not a finite number` };
-  }
-  return { ok: true, value: Object.is(value, -0) ? 0 : value, empty: false };
-}
 
 /** Rows of typed cell texts -> {kernel, errors}; kernel is null when any cell is invalid.
  * errors: [{row, col, message}] with 0-based row/col and a message naming the cell 1-based. */
@@ -92,16 +75,6 @@ export function effectiveDivisor(kernel, divisor, normalize) {
     return total !== 0 ? total : 1;
   }
   return divisor;
-}
-
-/** Readable number: integers as is, otherwise up to `decimals` places with trailing zeros
- * dropped; a typographic minus; no "-0". */
-export function formatNumber(value, decimals = 3) {
-  if (!Number.isFinite(value)) return String(value);
-  let rounded = Number(value.toFixed(decimals));
-  if (Object.is(rounded, -0) || rounded === 0) rounded = 0;
-  const text = String(Math.abs(rounded) >= 1e21 ? rounded.toExponential(3) : rounded);
-  return rounded < 0 ? MINUS + text.slice(1) : text;
 }
 
 /** A factor inside a product: negatives in brackets, "40×(−1)". */
@@ -232,18 +205,6 @@ export function buildRequest(settings) {
   if (settings.preset && settings.preset !== "custom") body.preset = settings.preset;
   else body.kernel = settings.kernel;
   return body;
-}
-
-/** A 4xx answer's {detail} -> one readable sentence (FastAPI's validation lists included). */
-export function errorMessage(detail, status) {
-  if (typeof detail === "string" && detail) return detail.charAt(0).toUpperCase() + detail.slice(1);
-  if (Array.isArray(detail) && detail.length) {
-    return detail.map((d) => {
-      const where = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";
-      return where ? `${where}: ${d.msg}` : String(d.msg ?? d);
-    }).join("; ");
-  }
-  return `The server answered ${status}.`;
 }
 
 export const CHANNEL_NAMES = { R: "Red", G: "Green", B: "Blue", Y: "Luminance" };

@@ -9,6 +9,7 @@
 // data-image-id, data-request (the JSON body of the shown result), data-result-version
 // (bumped whenever a new result is drawn) and data-busy ("true" while anything is pending).
 
+import { isAbort } from "../shared/api.js";
 import { ArithmeticView } from "./arithmetic-view.js";
 import { ImageSource } from "./image-source.js";
 import { KernelGrid } from "./kernel-grid.js";
@@ -33,7 +34,6 @@ import {
   fetchPresets,
   fetchPreview,
   fetchSample,
-  isAbort,
   uploadImage,
 } from "./kernels-api.js";
 import { PixelView } from "./pixel-view.js";

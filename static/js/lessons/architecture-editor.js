@@ -8,6 +8,8 @@
 // Events, dispatched on the root element:
 //   "architecture-edit"  detail {reason: "field" | "add" | "remove" | "move" | "load"}
 
+import { el } from "../shared/dom.js";
+
 const KINDS = {
   conv: { label: "Convolution", fields: ["channels", "kernel", "stride", "padding"], bias: true },
   maxpool: { label: "Max pooling", fields: ["kernel", "stride"] },
@@ -35,13 +37,6 @@ export const MLP = [
   { kind: "flatten" }, { kind: "linear", features: 300 }, { kind: "relu" }, { kind: "linear", features: 50 },
   { kind: "relu" }, { kind: "linear", features: 10 },
 ];
-
-function el(tag, className = "", text = null) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 export class ArchitectureEditor {
   constructor(root) {

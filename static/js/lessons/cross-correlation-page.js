@@ -4,8 +4,9 @@
 // strips and grids are drawn from the API's answer; picking an output ("strip-pick",
 // "cell-pick") only moves the highlight.
 
+import { el } from "../shared/dom.js";
 import { EditableGrid } from "./editable-grid.js";
-import { captioned, el, entryList, numberGrid, op, showError, strip, symbol } from "./lesson-draw.js";
+import { captioned, entryList, numberGrid, op, showError, strip, symbol } from "./lesson-draw.js";
 import {
   TIMES,
   examplePattern,

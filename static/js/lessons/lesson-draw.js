@@ -4,6 +4,7 @@
 // given; they never fetch. Colours are set through classes and CSS custom properties (CSSOM), so
 // they work under a strict Content-Security-Policy.
 
+import { el } from "../shared/dom.js";
 import {
   entryNumeric,
   formatNumber,
@@ -12,13 +13,6 @@ import {
   symbolName,
   symbolText,
 } from "./lesson-math.js";
-
-export function el(tag, className = "", text = null) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null && text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** Show `text` in an error box next to the inputs it is about; hide the box when text is empty. */
 export function showError(box, text) {

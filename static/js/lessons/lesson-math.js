@@ -3,25 +3,10 @@
 // and no fetching: every function can be tried on its own. The numbers a lesson *shows as results*
 // come from the API; these helpers only arrange and print them.
 
-export const MINUS = "\u2212";
-export const TIMES = "\u00d7";
+import { errorMessage as apiErrorMessage } from "../shared/api.js";
+import { MINUS, TIMES, formatNumber, parseNumber } from "../shared/numbers.js";
 
-const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-
-/** Typed text -> number. Accepts "3", "-0.5", ".25", "1e-2", "1/4", a typographic minus, and
- * "" (which counts as 0, so clearing a cell never blocks the lesson).
- * @returns {{ok: true, value: number, empty: boolean} | {ok: false, error: string}} */
-export function parseNumber(text) {
-  const s = String(text ?? "").trim().replace(/[\u2212\u2012\u2013]/g, "-").replace(/,/g, ".").replace(/\s+/g, "");
-  if (s === "") return { ok: true, value: 0, empty: true };
-  const parts = s.split("/");
-  if (parts.length > 2 || !parts.every((p) => PLAIN_NUMBER.test(p))) {
-    return { ok: false, error: `\u201c${String(text).trim()}\u201d is not a number` };
-  }
-  const value = parts.length === 2 ? Number(parts[0]) / Number(parts[1]) : Number(parts[0]);
-  if (!Number.isFinite(value)) return { ok: false, error: `\u201c${String(text).trim()}\u201d is not a finite number` };
-  return { ok: true, value: Object.is(value, -0) ? 0 : value, empty: false };
-}
+export { MINUS, TIMES, formatNumber, parseNumber };
 
 /** Rows of typed texts -> {values, errors}; values is null when any cell is invalid. `label(r, c)`
  * names a cell in the messages ("x₃", "Row 1, column 3"). */
@@ -39,16 +24,6 @@ export function parseCells(cells, label = (r, c) => `Row ${r + 1}, column ${c + 
 export function capitalise(text) {
   const s = String(text ?? "");
   return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
-}
-
-/** Readable number: integers as they are, otherwise up to `decimals` places with trailing zeros
- * dropped; a typographic minus; never "-0". */
-export function formatNumber(value, decimals = 3) {
-  if (!Number.isFinite(value)) return String(value);
-  let rounded = Number(value.toFixed(decimals));
-  if (rounded === 0) rounded = 0;
-  const text = String(Math.abs(rounded) >= 1e21 ? rounded.toExponential(3) : rounded);
-  return rounded < 0 ? MINUS + text.slice(1) : text;
 }
 
 /** A factor inside a product: negatives in brackets, "2×(−1)". */
@@ -236,17 +211,11 @@ export function shade(value, scale) {
   return { sign: value > 0 ? "pos" : "neg", alpha: 0.1 + 0.65 * Math.min(1, Math.abs(value) / scale) };
 }
 
-/** A 4xx answer's {detail} -> one readable sentence (FastAPI's validation lists included). A
+/** A 4xx answer's {detail} -> one readable sentence (shared/api.js errorMessage), except that a
  * message that starts with a name ("fc1: ...", "x: ...") keeps its case. */
 export function errorMessage(detail, status) {
-  if (typeof detail === "string" && detail) return /^\w+:/.test(detail) ? detail : capitalise(detail);
-  if (Array.isArray(detail) && detail.length) {
-    return detail.map((d) => {
-      const where = Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : "";
-      return where ? `${where}: ${d.msg}` : String(d.msg ?? d);
-    }).join("; ");
-  }
-  return `The server answered ${status}.`;
+  if (typeof detail === "string" && /^\w+:/.test(detail)) return detail;
+  return apiErrorMessage(detail, status);
 }
 
 /** Values to fill an input grid with: "pattern" (small mixed integers), "ramp" (r + c), "random"

@@ -2,35 +2,15 @@
 // requests. No DOM access. Every call throws ApiError carrying the server's own message for a
 // 4xx/5xx answer.
 
+import { checkResponse, postJson } from "../shared/api.js";
 import { errorMessage } from "./lesson-math.js";
 
-export class ApiError extends Error {
-  constructor(message, status) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status;
-  }
-}
-
 async function answer(response) {
-  if (response.ok) return response.json();
-  let detail = null;
-  try {
-    detail = (await response.json()).detail;
-  } catch {
-    // not JSON: fall back to the status
-  }
-  throw new ApiError(errorMessage(detail, response.status), response.status);
+  return (await checkResponse(response, errorMessage)).json();
 }
 
 async function post(path, body, signal) {
-  const response = await fetch(`/api/lessons/${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-    signal,
-  });
-  return answer(response);
+  return answer(await postJson(`/api/lessons/${path}`, body, signal));
 }
 
 async function get(path, signal) {

@@ -2,8 +2,9 @@
 // /api/lessons/parameters?model=...), then a network the learner describes in an
 // ArchitectureEditor ("architecture-edit" events -> POST /api/lessons/parameters).
 
+import { el } from "../shared/dom.js";
 import { ArchitectureEditor, LENET5, MLP } from "./architecture-editor.js";
-import { bars, el, showError } from "./lesson-draw.js";
+import { bars, showError } from "./lesson-draw.js";
 import { TIMES, formatInt, formatPercent, formatRatio, prettyFormula } from "./lesson-math.js";
 import { builtInParameters, customParameters } from "./lessons-api.js";
 import { PageState, rendered, stale, start } from "./lesson-page.js";

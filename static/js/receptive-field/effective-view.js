@@ -6,6 +6,8 @@
 // Markup contract (templates/receptive_field.html): a [data-effective] element holding a
 // <canvas> and [data-marker="full"], [data-marker="central"] markers.
 
+import { placeMarker } from "./layer-grids.js";
+
 const PX = 10;
 // Sequential, light to dark: white, amber, orange, deep red-brown.
 const RAMP = [[255, 255, 255], [253, 186, 116], [234, 88, 12], [124, 45, 18]];
@@ -76,18 +78,7 @@ export class EffectiveView {
     ctx.lineWidth = 2;
     ctx.strokeRect(at(0), at(0), at(inputSize) - at(0), at(inputSize) - at(0));
 
-    const pct = (v) => `${(100 * v) / size}%`;
-    const place = (marker, rect) => {
-      if (!rect) {
-        marker.hidden = true;
-        return;
-      }
-      marker.style.setProperty("--l", pct(rect.left - min));
-      marker.style.setProperty("--t", pct(rect.top - min));
-      marker.style.setProperty("--w", pct(rect.width));
-      marker.style.setProperty("--h", pct(rect.height));
-      marker.hidden = false;
-    };
+    const place = (marker, rect) => placeMarker(marker, rect, this.frame);
     if (box) {
       place(this.full, { left: box.left, top: box.top, width: box.right - box.left + 1, height: box.bottom - box.top + 1 });
       if (central && central.side > 0 && central.side < box.right - box.left + 1) {

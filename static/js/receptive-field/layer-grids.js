@@ -17,17 +17,26 @@
 //   "unit-step"   detail {layer, dy, dx}   an arrow key
 //   "unit-focus"  detail {layer}           the grid got keyboard focus
 
-import { divergingColor } from "../digits/digit-math.js";
+import { el } from "../shared/dom.js";
+import { divergingColor } from "../shared/heatmap.js";
 import { TIMES, cellSpan, pointToEdge, unitAt } from "./rf-math.js";
 
 const PX = 10; // canvas pixels per input pixel until the grid's shown size is known
 const STEPS = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
 
-function el(tag, className = "", text = null) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null) node.textContent = text;
-  return node;
+/** Place a marker (its --l, --t, --w and --h, in % of the frame) over a rectangle in edge
+ * coordinates, or hide it with null. */
+export function placeMarker(marker, rect, { min, size }) {
+  if (!rect) {
+    marker.hidden = true;
+    return;
+  }
+  const pct = (v) => `${(100 * v) / size}%`;
+  marker.style.setProperty("--l", pct(rect.left - min));
+  marker.style.setProperty("--t", pct(rect.top - min));
+  marker.style.setProperty("--w", pct(rect.width));
+  marker.style.setProperty("--h", pct(rect.height));
+  marker.hidden = false;
 }
 
 export class LayerGrid {
@@ -186,18 +195,7 @@ export class LayerGrid {
 
   /** Place a marker over a rectangle in edge coordinates, or hide it with null. */
   mark(kind, rect) {
-    const marker = this.markers[kind];
-    if (!rect) {
-      marker.hidden = true;
-      return;
-    }
-    const { min, size } = this.frame;
-    const pct = (v) => `${(100 * v) / size}%`;
-    marker.style.setProperty("--l", pct(rect.left - min));
-    marker.style.setProperty("--t", pct(rect.top - min));
-    marker.style.setProperty("--w", pct(rect.width));
-    marker.style.setProperty("--h", pct(rect.height));
-    marker.hidden = false;
+    placeMarker(this.markers[kind], rect, this.frame);
   }
 
   /** The API's region in this layer (or null): kept in data- attributes, as given. */

@@ -21,8 +21,9 @@ import {
   isEmptyDrawing,
   maxAbs,
 } from "../digits/digit-math.js";
-import { fetchModel, isAbort, predictDrawing, predictPixels } from "../digits/digits-api.js";
+import { fetchModel, predictDrawing, predictPixels } from "../digits/digits-api.js";
 import { DrawPad } from "../digits/draw-pad.js";
+import { isAbort } from "../shared/api.js";
 import { EffectiveView } from "./effective-view.js";
 import { LayerGrid } from "./layer-grids.js";
 import {

@@ -12,24 +12,16 @@
 //   j     = j_in s                              jump: input pixels between neighbouring units
 //   start = start_in + ((k_eff - 1) / 2 - p) j_in   centre of unit 0
 
-export const TIMES = "\u00d7";
-export const MINUS = "\u2212";
+import { formatNumber } from "../digits/digit-math.js";
+import { TIMES, formatInteger } from "../shared/numbers.js";
+
+export { TIMES, formatInteger };
 export const CDOT = "\u00b7";
 export const SPATIAL_TYPES = new Set(["Conv2d", "MaxPool2d", "AvgPool2d"]);
 export const INPUT = Object.freeze({ name: "input", type: "Input", size: 28, rf: 1, jump: 1, start: 0, channels: 1 });
 
-/** Readable number: up to 3 decimals, no trailing zeros, typographic minus. */
-export function num(value, decimals = 3) {
-  if (!Number.isFinite(value)) return String(value);
-  let rounded = Number(value.toFixed(decimals));
-  if (Object.is(rounded, -0)) rounded = 0;
-  const text = String(rounded);
-  return rounded < 0 ? MINUS + text.slice(1) : text;
-}
-
-export function formatInteger(n) {
-  return Number(n).toLocaleString("en-US");
-}
+/** Readable number: up to 3 decimals, no trailing zeros, typographic minus (digit-math.js). */
+export const num = formatNumber;
 
 /** /api/model's description of a layer -> {kernel, stride, dilation} (what it states).
  * "6@5x5, padding 2, no bias" -> kernel 5, stride 1, dilation 1; "2x2, stride 2" -> 2, 2, 1. */

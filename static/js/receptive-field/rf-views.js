@@ -2,14 +2,8 @@
 // table, and the recurrences with their numbers. Each draws what it is given into its container.
 
 import { prettyDescription } from "../digits/digit-math.js";
+import { el } from "../shared/dom.js";
 import { TIMES, formatInteger, num, shapeText } from "./rf-math.js";
-
-function el(tag, className = "", text = null) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 function cell(text, className = "") {
   return el("td", className, text);

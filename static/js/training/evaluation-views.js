@@ -39,7 +39,7 @@ export class ConfusionView {
     const table = document.createElement("table");
     table.className = "tr-confusion-table";
     const caption = document.createElement("caption");
-    caption.className = "tr-sr-only";
+    caption.className = "visually-hidden";
     caption.textContent = "Confusion matrix: rows are the true class, columns the predicted class.";
     const head = document.createElement("thead");
     const axisRow = document.createElement("tr");

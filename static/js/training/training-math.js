@@ -3,6 +3,11 @@
 // buttons a run's status allows, and reading the form and the API's 422 answers.
 // No DOM access here, so every function can be tried on its own.
 
+import { base64ToBytes } from "../shared/base64.js";
+import { divergingColor } from "../shared/heatmap.js";
+
+export { base64ToBytes, divergingColor };
+
 export const MINUS = "\u2212";
 export const TIMES = "\u00d7";
 export const ARROW = "\u2192";
@@ -41,14 +46,6 @@ export function allowedActions(status, epochsDone = 0) {
 // Decoding
 // ---------------------------------------------------------------------------------------------
 
-/** A base64 string -> its bytes. */
-export function base64ToBytes(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** The product of a shape's sides. */
 export function sizeOf(shape) {
   return shape.reduce((a, b) => a * b, 1);
@@ -70,27 +67,9 @@ export function encodeKernels(name, weights, shape) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Colour maps. Diverging: red below zero, white at zero, blue above (colour-blind safe, unlike
-// red/green). Ink: a digit as dark ink on white paper.
+// Colour maps. Diverging (shared/heatmap.js): red below zero, white at zero, blue above. Ink: a
+// digit as dark ink on white paper.
 // ---------------------------------------------------------------------------------------------
-
-const WHITE = [250, 250, 252];
-const POSITIVE = [49, 54, 149]; // deep blue
-const POSITIVE_MID = [69, 117, 180];
-const NEGATIVE = [165, 0, 38]; // deep red
-const NEGATIVE_MID = [215, 48, 39];
-
-function mix(a, b, t) {
-  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
-}
-
-/** t in [-1, 1] -> [r, g, b]: red for negative, white at 0, blue for positive. */
-export function divergingColor(t) {
-  const x = Math.max(-1, Math.min(1, Number.isFinite(t) ? t : 0));
-  const a = Math.abs(x);
-  const [mid, end] = x < 0 ? [NEGATIVE_MID, NEGATIVE] : [POSITIVE_MID, POSITIVE];
-  return a < 0.6 ? mix(WHITE, mid, a / 0.6) : mix(mid, end, (a - 0.6) / 0.4);
-}
 
 /** 256 colours, [r, g, b] each, for codes 0..255 produced by ``value(code)`` in [-1, 1]. */
 function lut(value) {
