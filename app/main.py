@@ -12,23 +12,22 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import jinja2
 from threadpoolctl import threadpool_limits
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from app.image_store import ImageStore
 from app import errors
 from app.model_state import load_model_state
-from app.paths import STATIC_DIR, TEMPLATES_DIR
+from app.paths import STATIC_DIR
 from app.runs.manager import make_run_manager
 from app.security import SecurityHeaders
 from app.routes import discover_routers
 from app.routes.health import APP_VERSION
 from app.routes.pages import TOOLS
 from app.settings import Settings
+from app.templating import make_templates
 
 DESCRIPTION = """
 **convscope** teaches how convolutional neural networks work, backed by a
@@ -90,12 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
-    # Explicit autoescape for every template (not just *.html) so user-supplied
-    # text can never inject markup.
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
-    templates = Jinja2Templates(env=env)
-    templates.env.globals.update(tools=TOOLS, app_version=APP_VERSION)
-    app.state.templates = templates
+    app.state.templates = make_templates(settings, TOOLS, APP_VERSION)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in discover_routers():

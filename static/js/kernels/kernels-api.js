@@ -1,15 +1,14 @@
-// The kernel playground's HTTP calls: upload, preview, presets, apply, explain.
-// No DOM access; every call takes an optional AbortSignal and throws ApiError with the
-// server's own message for a 4xx/5xx answer.
+// The kernel playground's HTTP calls: upload, preview, presets, apply, explain. No DOM access;
+// every call takes an optional AbortSignal and throws ApiError (shared/api.js) with the server's
+// own message for a 4xx/5xx answer.
 
-import { checkResponse, postJson } from "../shared/api.js";
+import { checkResponse, getJson, postJson } from "../shared/api.js";
 
 /** POST /api/images -> {id, width, height, format, channels, preview_width, preview_height}. */
-export async function uploadImage(blob, filename, signal) {
+export function uploadImage(blob, filename, signal) {
   const form = new FormData();
   form.append("file", blob, filename || "image");
-  const response = await fetch("/api/images", { method: "POST", body: form, signal });
-  return (await checkResponse(response)).json();
+  return postJson("/api/images", form, { signal });
 }
 
 /** GET /api/images/{id}/preview -> an ImageBitmap of the preview (what the kernel sees). */
@@ -24,13 +23,14 @@ export async function fetchSample(url, signal) {
   return response.blob();
 }
 
-export async function fetchPresets(signal) {
-  return (await checkResponse(await fetch("/api/kernels/presets", { signal }))).json();
+export function fetchPresets(signal) {
+  return getJson("/api/kernels/presets", { signal });
 }
 
-/** POST /api/kernels/apply -> {blob, width, height}. */
+/** POST /api/kernels/apply -> {blob, width, height} (the answer is an image, not JSON). */
 export async function applyKernel(body, signal) {
-  const response = await checkResponse(await postJson("/api/kernels/apply", body, signal));
+  const response = await checkResponse(await fetch("/api/kernels/apply", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal }));
   return {
     blob: await response.blob(),
     width: Number(response.headers.get("X-Output-Width")),
@@ -39,6 +39,6 @@ export async function applyKernel(body, signal) {
 }
 
 /** POST /api/kernels/explain -> the arithmetic behind output pixel (x, y). */
-export async function explainPixel(body, signal) {
-  return (await checkResponse(await postJson("/api/kernels/explain", body, signal))).json();
+export function explainPixel(body, signal) {
+  return postJson("/api/kernels/explain", body, { signal });
 }

@@ -2,20 +2,11 @@
 // requests. No DOM access. Every call throws ApiError carrying the server's own message for a
 // 4xx/5xx answer.
 
-import { checkResponse, postJson } from "../shared/api.js";
+import { getJson, postJson } from "../shared/api.js";
 import { errorMessage } from "./lesson-math.js";
 
-async function answer(response) {
-  return (await checkResponse(response, errorMessage)).json();
-}
-
-async function post(path, body, signal) {
-  return answer(await postJson(`/api/lessons/${path}`, body, signal));
-}
-
-async function get(path, signal) {
-  return answer(await fetch(`/api/lessons/${path}`, { signal }));
-}
+const post = (path, body, signal) => postJson(`/api/lessons/${path}`, body, { signal, describe: errorMessage });
+const get = (path, signal) => getJson(`/api/lessons/${path}`, { signal, describe: errorMessage });
 
 /** {x, w, pad, delta?} -> {y, dx, dw, dx_numeric, dw_numeric, max_difference}; entries with terms. */
 export const correlate1d = (body, signal) => post("correlate-1d", body, signal);
