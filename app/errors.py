@@ -1,20 +1,29 @@
 """One shape for every error: ``{"detail": "what was wrong and what was expected"}``.
 
-FastAPI's own validation errors are a list of objects; here they become one readable sentence
-(``lr: Input should be greater than 0``) with the list kept under ``errors``. The OpenAPI schema
-says so, and lists 400 (a body that is not JSON or not a form) for every operation with a body,
-so that every status the API can answer with is documented.
+FastAPI's own validation errors are a list of objects; here they become one sentence in plain
+words, naming each field by its title where the model gives one ("D_K (kernel size) must be at
+least 1", "layer 3's kernel must be at most 15", "x, row 2, column 3 must be a number"), with the
+list kept under ``errors``: each item's ``loc`` and ``type`` as FastAPI gives them, our ``message``,
+and at most a short excerpt of the ``input`` (a 422 never echoes a large body back, and never fails
+to encode: NaN and Infinity are quoted as text). The OpenAPI schema says so, and lists 400 (a body
+that is not JSON or not a form) for every operation with a body.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from app.schema_rules import add_schema_rules
+
+EXCERPT_CHARS = 80  # the most of a refused input a 422 quotes back
 
 ERROR_SCHEMA = {
     "title": "ErrorMessage",
@@ -27,16 +36,148 @@ ERROR_SCHEMA = {
     },
 }
 
+PHRASES = {
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "too_short": "needs at least {min_length} {items}",
+    "too_long": "may have at most {max_length} {items}",
+    "float_type": "must be a number", "float_parsing": "must be a number",
+    "int_type": "must be a whole number", "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "finite_number": "must be a finite number (not NaN or Infinity)",
+    "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+    "string_type": "must be text", "list_type": "must be a list", "dict_type": "must be an object",
+    "model_type": "must be an object", "model_attributes_type": "must be an object",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "extra_forbidden": "is not expected here",
+    "missing": "is required",
+    "json_invalid": "is not valid JSON",
+}
 
-def _location(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) if parts else "request"
+
+def _title_of(model: Any, name: str) -> tuple[str | None, Any]:
+    """(the field's title, the type inside it) for ``name`` on a pydantic model, else (None, None)."""
+    if isinstance(model, type) and issubclass(model, BaseModel) and name in model.model_fields:
+        info = model.model_fields[name]
+        return info.title, info.annotation
+    return None, None
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The pydantic model inside list[Model], Model | None, ... (or None)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_name(loc: tuple[Any, ...], model: Any = None, row_level: bool = False) -> str:
+    """A location in the learner's words: ("body", "dk") -> "D_K (kernel size)" when titled;
+    ("layers", 2, "kernel") -> "layer 3's kernel"; ("x", 1, 2) -> "x, row 2, column 3"; ("x", 1)
+    -> "x, row 2" when `row_level` (the value there is a row of a grid), else "x, entry 2"."""
+    parts = [p for p in loc if p not in ("body", "query", "path")]
+    words: list[str] = []
+    current = model
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if isinstance(part, str):
+            title, annotation = _title_of(current, part)
+            current = _inner_model(annotation)
+            indices = []
+            while i + 1 < len(parts) and isinstance(parts[i + 1], int):
+                indices.append(parts[i + 1])
+                i += 1
+            label = title or part
+            if len(indices) == 1 and current is not None:  # a list of objects: "layer 3"
+                words.append(f"{label} {indices[0] + 1}")
+            elif len(indices) == 1 and row_level:
+                words.append(f"{label}, row {indices[0] + 1}")
+            elif len(indices) == 1:
+                words.append(f"{label}, entry {indices[0] + 1}")
+            elif len(indices) >= 2:
+                words.append(f"{label}, row {indices[0] + 1}, column {indices[1] + 1}")
+            else:
+                words.append(label)
+        else:
+            words.append(f"entry {part + 1}")
+        i += 1
+    if not words:
+        return "the request"
+    # "layer 3" owns "kernel": "layer 3's kernel"; otherwise "weights entry 2, value"
+    return "".join(w if i == 0 else ("'s " if words[i - 1].split()[-1].isdigit() else ", ") + w
+                   for i, w in enumerate(words))
+
+
+def _excerpt(value: Any) -> Any:
+    """A refused input, quoted short: small JSON values as they are, anything else as a text excerpt."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    try:
+        text = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+        return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+    return value if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+
+
+def _items_word(error: dict[str, Any], n: int) -> str:
+    """What a too-long or too-short list holds: rows of a grid, numbers, or items."""
+    value = error.get("input")
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        return "row" if n == 1 else "rows"
+    if isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return "number" if n == 1 else "numbers"
+    return "item" if n == 1 else "items"
+
+
+def phrase(error: dict[str, Any]) -> str:
+    ctx = {k: (str(v) if isinstance(v, float) and not math.isfinite(v) else v)
+           for k, v in (error.get("ctx") or {}).items()}
+    template = PHRASES.get(error.get("type", ""))
+    if template is None:
+        message = str(error.get("msg", "is not valid"))
+        return message.removeprefix("Value error, ")
+    ctx["items"] = _items_word(error, ctx.get("min_length", ctx.get("max_length", 2)))
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return str(error.get("msg", "is not valid"))
+
+
+def describe(errors: list[dict[str, Any]], model: Any = None) -> tuple[str, list[dict[str, Any]]]:
+    """-> (one sentence for all the errors, the errors as the answer lists them)."""
+    sentences, items = [], []
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        value = e.get("input")
+        row_level = isinstance(value, list) and bool(value) and not isinstance(value[0], (list, dict))
+        name = field_name(loc, model, row_level)
+        text = phrase(e)
+        sentences.append(text if e.get("type") == "value_error" and not [p for p in loc if p != "body"]
+                         else f"{name} {text}")
+        item = {"loc": list(loc), "type": e.get("type"), "msg": str(e.get("msg", "")), "message": f"{name} {text}"}
+        if "input" in e and e.get("type") not in ("missing",):
+            item["input"] = _excerpt(e["input"])
+        items.append(item)
+    return "; ".join(sentences) or "invalid request", items
+
+
+def _body_model(request: Request) -> Any:
+    route = request.scope.get("route")
+    field = getattr(route, "body_field", None)
+    return getattr(getattr(field, "field_info", None), "annotation", None) if field is not None else None
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = jsonable_encoder(exc.errors())
-    detail = "; ".join(f"{_location(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors)
-    return JSONResponse({"detail": detail or "invalid request", "errors": errors}, status_code=422)
+    detail, items = describe(list(exc.errors()), _body_model(request))
+    return JSONResponse({"detail": detail, "errors": items}, status_code=422)
 
 
 def custom_openapi(app: FastAPI) -> dict[str, Any]:
@@ -57,6 +198,7 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
                     response["content"] = {"application/json": {"schema": ref}}
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
+    add_schema_rules(schema)
     app.openapi_schema = schema
     return schema
 

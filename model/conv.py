@@ -27,14 +27,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from model import parallel
+from model.geometry import conv_output_size
 from model.layers import Layer, Shape
 
 Padding = int | tuple[int, int] | str
-
-
-def conv_output_size(n: int, k: int, stride: int = 1, pad: int = 0, dilation: int = 1) -> int:
-    """floor((n + 2p - d(k - 1) - 1) / s) + 1, the number of window positions along one axis."""
-    return (n + 2 * pad - dilation * (k - 1) - 1) // stride + 1
 
 
 def resolve_padding(padding: Padding, kh: int, kw: int, dilation: int = 1) -> tuple[int, int]:

@@ -37,6 +37,22 @@ def costs(dk: int, m: int, n: int, df: int) -> Costs:
     return Costs(dk * dk * m * df * df, dk * dk * m * n * df * df, dk * dk * m * df * df + m * n * df * df)
 
 
+def cost_formulas(dk: int, m: int, n: int, df: int) -> dict[str, str]:
+    """Each cost's formula with the numbers filled in: "3*3*32*112*112 = 3,612,672"."""
+    c = costs(dk, m, n, df)
+    return {"depthwise": f"{dk}*{dk}*{m}*{df}*{df} = {c.depthwise:,}",
+            "standard": f"{dk}*{dk}*{m}*{n}*{df}*{df} = {c.standard:,}",
+            "separable": f"{dk}*{dk}*{m}*{df}*{df} + {m}*{n}*{df}*{df} = {c.separable:,}",
+            "ratio": f"1/{n} + 1/{dk}^2 = {c.ratio:.4f}"}
+
+
+def photo_channels(rgb: np.ndarray, m: int) -> np.ndarray:
+    """(H, W, 3) -> (H, W, M): the photo's R, G, B, then shifted copies of them, so any number of
+    input channels comes from a real image."""
+    # channel c is colour c % 3, rolled by c // 3 pixels along rows or columns
+    return np.stack([np.roll(rgb[..., c % 3], c // 3, axis=c % 2) for c in range(m)], axis=-1)
+
+
 def depthwise_conv2d(x: np.ndarray, w: np.ndarray, pad: int) -> np.ndarray:
     """One kernel per channel: out[c] = x[c] cross-correlated with w[c].
 

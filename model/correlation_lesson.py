@@ -71,7 +71,7 @@ def gradients_1d(x: np.ndarray, w: np.ndarray, delta: np.ndarray, pad: int = 0) 
     xp = np.concatenate([np.zeros(pad), x, np.zeros(pad)])
     k, n_out = len(w), len(xp) - len(w) + 1
     if delta.shape != (n_out,):
-        raise ValueError(f"delta must have one number per output: {n_out}, got {len(delta)}")
+        raise ValueError(f"delta needs one number per output: {n_out}, not {len(delta)}")
     dx = []
     for m in range(pad, pad + len(x)):  # only the real inputs; padding has no gradient to report
         terms = [Term("w", (m - i + 1,), float(w[m - i]), "delta", (i + 1,), float(delta[i]))
@@ -106,22 +106,27 @@ def finite_difference_1d(x: np.ndarray, w: np.ndarray, delta: np.ndarray, pad: i
     return central_differences(lambda xv: loss(xv, w), x), central_differences(lambda wv: loss(x, wv), w)
 
 
-def correlate_2d(x: np.ndarray, w: np.ndarray, delta: np.ndarray | None, pad: int = 0, stride: int = 1
-                 ) -> dict[str, np.ndarray]:
-    """The engine's forward and backward on one small single-channel grid.
+def correlate_2d(x: np.ndarray, w: np.ndarray, delta: np.ndarray | None, pad: int = 0, stride: int = 1,
+                 flip: bool = False) -> dict[str, np.ndarray]:
+    """The engine's forward and backward on one small single-channel grid; with ``flip``, w is
+    first rotated by 180 degrees, which turns the cross-correlation into a true convolution.
 
-    Returns y, and with delta also dL/dx, dL/dw and their finite-difference estimates.
+    Returns the kernel used and y, and with delta also dL/dx, dL/dw and their finite-difference
+    estimates.
     """
     if x.ndim != 2 or w.ndim != 2:
         raise ValueError("x and w must be 2-D grids (lists of equal-length rows)")
+    if flip:
+        w = w[::-1, ::-1].copy()  # rot180: w'[u, v] = w[KH-1-u, KW-1-v]
     # (H, W) -> (C=1, H, W, N=1) batch-last; (KH, KW) -> (F=1, C=1, KH, KW)
     xb, wb = x[None, :, :, None].astype(np.float64), w[None, None].astype(np.float64)
     y, cache = conv2d_forward(xb, wb, None, stride, pad)
-    result = {"y": y[0, :, :, 0]}
+    result = {"kernel": w, "y": y[0, :, :, 0]}
     if delta is None:
         return result
     if delta.shape != result["y"].shape:
-        raise ValueError(f"delta must have the output's shape {result['y'].shape}, got {delta.shape}")
+        oh, ow = result["y"].shape
+        raise ValueError(f"delta must be {oh}x{ow}, the output's shape, not {delta.shape[0]}x{delta.shape[1]}")
     dx, dw, _ = conv2d_backward(delta[None, :, :, None].astype(np.float64), cache)
     result |= {"dx": dx[0, :, :, 0], "dw": dw[0, 0]}
 
@@ -132,3 +137,8 @@ def correlate_2d(x: np.ndarray, w: np.ndarray, delta: np.ndarray | None, pad: in
     result["dx_numeric"] = central_differences(lambda xv: loss(xv, w), x)
     result["dw_numeric"] = central_differences(lambda wv: loss(x.astype(np.float64), wv), w)
     return result
+
+
+def largest_difference(*pairs: tuple[np.ndarray, np.ndarray]) -> float:
+    """The largest |analytic - numeric| over every (analytic, numeric) pair of gradients."""
+    return float(max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)).max() for a, b in pairs))

@@ -28,6 +28,7 @@ from typing import Sequence
 import numpy as np
 
 from model import filter_plan
+from model.geometry import conv_output_size
 
 BORDER_MODES = {"zero": "constant", "edge": "edge", "reflect": "reflect", "wrap": "wrap", "valid": None}
 OUTPUT_MAPPINGS = ("clip", "abs", "rescale", "offset")
@@ -108,8 +109,8 @@ def output_size(h: int, w: int, kh: int, kw: int, padding: str, stride: int) -> 
     (top, bottom), (left, right) = pad_widths(kh, kw, padding)
     if padding == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
         raise ValueError(f"'reflect' needs the image to be larger than half the kernel; the image is {w}x{h}")
-    oh = (h + top + bottom - kh) // stride + 1
-    ow = (w + left + right - kw) // stride + 1
+    oh = conv_output_size(h, kh, stride, (top, bottom))
+    ow = conv_output_size(w, kw, stride, (left, right))
     if oh < 1 or ow < 1:
         raise ValueError(f"a {kh}x{kw} kernel does not fit a {w}x{h} image with padding {padding!r}")
     return oh, ow

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from model.geometry import conv_output_size
 from model.layers import Layer, Shape
 
 
@@ -31,7 +32,7 @@ def _window_slices(kh: int, kw: int, stride: int, oh: int, ow: int) -> list[tupl
 
 def _pool_geometry(x_shape: tuple[int, ...], kh: int, kw: int, stride: int) -> tuple[int, int]:
     _, h, w, _ = x_shape
-    oh, ow = (h - kh) // stride + 1, (w - kw) // stride + 1
+    oh, ow = conv_output_size(h, kh, stride), conv_output_size(w, kw, stride)
     if oh <= 0 or ow <= 0:
         raise ValueError(f"pooling window {kh}x{kw} does not fit a {h}x{w} input")
     return oh, ow

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.geometry import conv_output_size, window_span
 from model.conv import Conv2d
 from model.layout import to_batch_first
 from model.network import Sequential
@@ -43,7 +44,7 @@ class Step:
 
     @property
     def k_eff(self) -> int:
-        return self.dilation * (self.kernel - 1) + 1
+        return window_span(self.kernel, self.dilation)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def field_table(steps: list[Step], input_size: int = 28) -> list[FieldRow]:
             dense = True
             rows.append(FieldRow(step.name, step.kind, 1, input_size, 0, (input_size - 1) / 2))
             continue
-        n = (n + 2 * step.padding - step.k_eff) // step.stride + 1
+        n = conv_output_size(n, step.kernel, step.stride, step.padding, step.dilation)
         if n < 1:
             raise ValueError(f"{step.name}: a kernel spanning {step.k_eff} does not fit the layer's input")
         r, start, j = r + (step.k_eff - 1) * j, start + ((step.k_eff - 1) / 2 - step.padding) * j, j * step.stride

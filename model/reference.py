@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.geometry import conv_output_size
+
 
 def _zero_pad(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
     """(N, C, H, W) -> (N, C, top + H + bottom, left + W + right), zeros around."""
@@ -27,8 +29,8 @@ def conv2d_forward_loops(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = No
     f, _, kh, kw = w.shape
     ph, pw = pad
     xpad = _zero_pad(x, ph, ph, pw, pw)
-    oh = (h + 2 * ph - dilation * (kh - 1) - 1) // stride + 1
-    ow = (wd + 2 * pw - dilation * (kw - 1) - 1) // stride + 1
+    oh = conv_output_size(h, kh, stride, ph, dilation)
+    ow = conv_output_size(wd, kw, stride, pw, dilation)
     out = np.zeros((n, f, oh, ow), dtype=np.result_type(x, w))
     for ni in range(n):
         for fi in range(f):
@@ -105,7 +107,7 @@ def maxpool_forward_loops(x: np.ndarray, k: int = 2, stride: int = 2) -> tuple[n
     """out[n, c, i, j] = max of the k x k window at (i*s, j*s); also returns each window's first
     arg-max as a flat offset u*k + v. Args: x (N, C, H, W)."""
     n, c, h, w = x.shape
-    oh, ow = (h - k) // stride + 1, (w - k) // stride + 1
+    oh, ow = conv_output_size(h, k, stride), conv_output_size(w, k, stride)
     out = np.zeros((n, c, oh, ow), dtype=x.dtype)
     arg = np.zeros((n, c, oh, ow), dtype=np.int64)
     for ni in range(n):
@@ -134,12 +136,23 @@ def maxpool_backward_loops(dout: np.ndarray, x_shape: tuple[int, ...], arg: np.n
 
 def avgpool_forward_loops(x: np.ndarray, k: int = 2, stride: int = 2) -> np.ndarray:
     n, c, h, w = x.shape
-    oh, ow = (h - k) // stride + 1, (w - k) // stride + 1
+    oh, ow = conv_output_size(h, k, stride), conv_output_size(w, k, stride)
     out = np.zeros((n, c, oh, ow), dtype=x.dtype)
     for i in range(oh):
         for j in range(ow):
             out[:, :, i, j] = x[:, :, i * stride:i * stride + k, j * stride:j * stride + k].mean(axis=(2, 3))
     return out
+
+
+def avgpool_backward_loops(dout: np.ndarray, x_shape: tuple[int, ...], k: int = 2, stride: int = 2) -> np.ndarray:
+    """Each output's gradient is shared equally by the k*k inputs of its window: dx += delta / k^2
+    (windows that overlap, stride < k, add up)."""
+    dx = np.zeros(x_shape, dtype=dout.dtype)
+    _, _, oh, ow = dout.shape
+    for i in range(oh):
+        for j in range(ow):
+            dx[:, :, i * stride:i * stride + k, j * stride:j * stride + k] += dout[:, :, i:i + 1, j:j + 1] / (k * k)
+    return dx
 
 
 def correlate1d(x: list[float] | np.ndarray, w: list[float] | np.ndarray, pad: int = 0) -> np.ndarray:

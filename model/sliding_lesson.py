@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.filters import BORDER_MODES
+from model.geometry import conv_output_size
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Axis:
 
     @property
     def size(self) -> int:
-        return (self.n + self.p_before + self.p_after - self.d * (self.k - 1) - 1) // self.s + 1
+        return conv_output_size(self.n, self.k, self.s, (self.p_before, self.p_after), self.d)
 
     def expression(self) -> str:
         p = f"2*{self.p_before}" if self.p_before == self.p_after else f"{self.p_before} + {self.p_after}"

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from model.architecture import ArchitectureError, PlannedLayer, plan
 from model.conv import Conv2d
 from model.layers import Flatten, Linear, ReLU, Tanh
 from model.network import Sequential, read_weights
@@ -83,35 +84,50 @@ def load_model(path: str | Path) -> tuple[Sequential, dict[str, Any]]:
 
 
 def from_spec(input_shape: tuple[int, ...], specs: list[dict[str, Any]]) -> Sequential:
-    """A network the learner describes, layer by layer, e.g.
+    """A network the learner describes, layer by layer (see ``model/architecture.py``), e.g.
     [{"kind": "conv", "channels": 6, "kernel": 5, "padding": 2, "bias": False}, {"kind": "relu"},
      {"kind": "maxpool", "kernel": 2}, {"kind": "flatten"}, {"kind": "linear", "features": 10}].
-    Raises ValueError naming the first layer whose input does not fit."""
+    The description is priced and checked first (``plan``), so an ArchitectureError naming the first
+    layer that does not fit comes before any weight is allocated."""
+    rows = plan(tuple(input_shape), specs)
     layers: list[tuple[str, Any]] = []
     shape = tuple(input_shape)
-    counts: dict[str, int] = {}
-    for spec in specs:
+    for row, spec in zip(rows, specs):
         kind = spec["kind"]
-        counts[kind] = counts.get(kind, 0) + 1
-        name = {"conv": "conv", "linear": "fc"}.get(kind, kind) + str(counts[kind])
         if kind == "conv":
-            layer = Conv2d(shape[0], spec["channels"], spec["kernel"], spec.get("stride", 1), spec.get("padding", 0),
-                           spec.get("dilation", 1), spec.get("bias", True))
+            layer = Conv2d(shape[0], spec["channels"], spec["kernel"], spec.get("stride") or 1,
+                           spec.get("padding") or 0, spec.get("dilation") or 1, spec.get("bias", True))
         elif kind in ("maxpool", "avgpool"):
+            if spec.get("padding") or (spec.get("dilation") or 1) != 1:
+                raise ArchitectureError(f"{row.name}: the engine's pooling has no padding or dilation")
             layer = (MaxPool2d if kind == "maxpool" else AvgPool2d)(spec["kernel"], spec.get("stride"))
         elif kind == "linear":
-            if len(shape) != 1:
-                raise ValueError(f"{name}: a linear layer needs a flat input; add a flatten layer before it")
             layer = Linear(shape[0], spec["features"], spec.get("bias", True))
-        elif kind in ("relu", "tanh", "flatten"):
-            layer = {"relu": ReLU, "tanh": Tanh, "flatten": Flatten}[kind]()
         else:
-            raise ValueError(f"unknown layer kind {kind!r}")
-        try:
-            shape = layer.output_shape(shape)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{name}: {exc}") from None
-        if min(shape) < 1:
-            raise ValueError(f"{name}: its output would be {shape}: the layer does not fit its input")
-        layers.append((name, layer))
+            layer = {"relu": ReLU, "tanh": Tanh, "flatten": Flatten}[kind]()
+        layers.append((row.name, layer))
+        shape = row.output_shape
     return Sequential(layers, input_shape=tuple(input_shape), architecture="custom")
+
+
+def spec_of(net: Sequential) -> list[dict[str, Any]]:
+    """A built network's description, layer by layer: what ``from_spec`` and ``plan`` take."""
+    specs: list[dict[str, Any]] = []
+    for _, layer in net.layers:
+        if isinstance(layer, Conv2d):
+            specs.append({"kind": "conv", "channels": layer.out_channels, "kernel": layer.kernel_size[0],
+                          "stride": layer.stride, "padding": layer.pad[0], "dilation": layer.dilation,
+                          "bias": "bias" in layer.params})
+        elif isinstance(layer, (MaxPool2d, AvgPool2d)):
+            specs.append({"kind": "maxpool" if isinstance(layer, MaxPool2d) else "avgpool",
+                          "kernel": layer.kernel_size[0], "stride": layer.stride})
+        elif isinstance(layer, Linear):
+            specs.append({"kind": "linear", "features": layer.out_features, "bias": "bias" in layer.params})
+        else:
+            specs.append({"kind": layer.kind.lower()})
+    return specs
+
+
+def plan_of(net: Sequential) -> list[PlannedLayer]:
+    """Shapes, parameter counts with their formulas and multiply-adds of a built network."""
+    return plan(net.input_shape, spec_of(net), [name for name, _ in net.layers])

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.conv import Conv2d, conv2d_backward, conv2d_forward, conv_output_size, resolve_padding
+from model.conv import Conv2d, conv2d_backward, conv2d_forward, resolve_padding
+from model.geometry import conv_output_size
 from model.layers import Flatten, Linear, ReLU, Tanh
 from model.layout import to_batch_first, to_batch_last
 from model.loss import softmax_cross_entropy

@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.conv import conv2d_backward, conv2d_forward, conv_output_size
+from model.conv import conv2d_backward, conv2d_forward
+from model.geometry import conv_output_size
 from model.layout import to_batch_first, to_batch_last
 from model.pooling import MaxPool2d
 from model.reference import conv2d_backward_loops, conv2d_forward_loops, maxpool_backward_loops, maxpool_forward_loops

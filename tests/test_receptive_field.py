@@ -106,7 +106,7 @@ def test_receptive_field_api(client):
     ({"layer": "pool2", "y": 5, "x": 0}, "outside pool2's 5x5 grid"),
     ({"layer": "fc2", "y": 0, "x": 0}, "fully connected"),
     ({"layer": "conv1"}, "give the unit as y and x"),
-    ({"layer": "conv1", "y": -1, "x": 0}, "greater than or equal to 0"),
+    ({"layer": "conv1", "y": -1, "x": 0}, "y must be at least 0"),
 ])
 def test_receptive_field_api_bad_units(client, params, message):
     r = client.get("/api/receptive-field", params=params)

@@ -1,0 +1,23 @@
+"""The lessons' numbers, computed by the engine, one module per lesson:
+
+    correlation   1. cross-correlation and its gradients (and 3., convolution vs correlation)
+    sliding       2. padding, stride and dilation
+    pooling       4. max and average pooling
+    conv_types    5. three kinds of convolution layer and their costs
+    parameters    6. counting parameters
+    results       7. does the tutorial's claim hold?
+
+Each handler parses, calls ``model/`` and shapes the answer; the maths lives in
+``model/correlation_lesson.py``, ``model/sliding_lesson.py``, ``model/pooling_lesson.py``,
+``model/conv_types.py``, ``model/architecture.py`` and ``model/results_lesson.py``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.routes.lessons import conv_types, correlation, parameters, pooling, results, sliding
+
+router = APIRouter(prefix="/api/lessons", tags=["lessons"])
+for lesson in (correlation, sliding, pooling, conv_types, parameters, results):
+    router.include_router(lesson.router)

@@ -1,0 +1,40 @@
+"""Lesson 4, max and average pooling, forward and backward (``model/pooling_lesson.py``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from app.api_models import Body, Bounded, rows_of
+from app.routes.lessons.common import grid, refuse
+from model.pooling_lesson import pool_grid
+
+router = APIRouter()
+
+
+class PoolIn(Body):
+    x: rows_of(Bounded, 16, 16) = Field(..., title="x")  # type: ignore[valid-type]
+    kernel: int = Field(2, ge=1, le=4, title="the window size")
+    stride: int | None = Field(None, ge=1, le=4, title="the stride", description="Default: the kernel size.")
+    delta: rows_of(Bounded, 16, 16) | None = Field(None, title="δ")  # type: ignore[valid-type]
+
+
+class PoolOut(BaseModel):
+    max: list[list[float]]
+    argmax: list[list[list[int]]] = Field(..., description="[row, col] in the input of each window's first maximum.")
+    average: list[list[float]]
+    dx_max: list[list[float]] | None = Field(None, description="delta routed to each window's arg-max.")
+    dx_average: list[list[float]] | None = Field(None, description="delta shared equally over each window.")
+
+
+@router.post("/pooling", response_model=PoolOut, summary="Max and average pooling, forward and backward")
+def pooling(body: PoolIn) -> PoolOut:
+    x = grid(body.x, "x", 16)
+    delta = grid(body.delta, "δ", 16) if body.delta is not None else None
+    try:
+        p = pool_grid(x, body.kernel, body.stride, delta)
+    except ValueError as exc:
+        raise refuse(exc) from None
+    return PoolOut(max=p.max.tolist(), argmax=[[list(a) for a in row] for row in p.argmax], average=p.average.tolist(),
+                   dx_max=None if p.dx_max is None else p.dx_max.tolist(),
+                   dx_average=None if p.dx_average is None else p.dx_average.tolist())

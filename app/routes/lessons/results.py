@@ -1,0 +1,54 @@
+"""Lesson 7, the tutorial's results: both committed networks on the test set, side by side
+(``model/results_lesson.py``). Evaluated once per process: the weights and the test set do not
+change while it runs."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from model.datasets import load_dataset
+from model.results_lesson import NetworkResult, claim_ratios, network_result
+from model.zoo import PRETRAINED_LENET5, PRETRAINED_MLP
+
+router = APIRouter()
+
+
+class ModelResult(BaseModel):
+    architecture: str
+    params: int
+    test_accuracy: float
+    test_error: float
+    confusion: list[list[int]]
+    trained_with: str | None
+
+
+class ResultsOut(BaseModel):
+    lenet5: ModelResult
+    mlp: ModelResult
+    error_ratio: float = Field(..., description="MLP error / LeNet-5 error: the tutorial says about 2.")
+    size_ratio: float = Field(..., description="MLP parameters / LeNet-5 parameters: the tutorial says about 4.")
+
+
+_results: dict[str, ResultsOut] = {}
+_results_lock = threading.Lock()
+
+
+def _shape(r: NetworkResult) -> ModelResult:
+    return ModelResult(architecture=r.architecture, params=r.params, test_accuracy=r.test_accuracy,
+                       test_error=r.test_error, confusion=r.confusion, trained_with=r.trained_with)
+
+
+@router.get("/results", response_model=ResultsOut, summary="The committed LeNet-5 and MLP on the 10,000 test "
+            "images, side by side")
+def results() -> ResultsOut:
+    with _results_lock:
+        if "mnist" not in _results:
+            data = load_dataset()
+            lenet, mlp = network_result(PRETRAINED_LENET5, data), network_result(PRETRAINED_MLP, data)
+            error_ratio, size_ratio = claim_ratios(lenet, mlp)
+            _results["mnist"] = ResultsOut(lenet5=_shape(lenet), mlp=_shape(mlp), error_ratio=error_ratio,
+                                           size_ratio=size_ratio)
+        return _results["mnist"]

@@ -1,0 +1,65 @@
+"""Lesson 2, padding, stride and dilation: the sliding window with any border mode."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from app.api_models import Body, Bounded, rows_of
+from app.routes.lessons.common import Grid, grid, refuse
+from model.sliding_lesson import Axis, slide
+
+router = APIRouter()
+
+
+class SlideIn(Body):
+    x: Grid = Field(..., title="x")  # type: ignore[valid-type]
+    w: rows_of(Bounded, 7, 7) = Field(..., title="w")  # type: ignore[valid-type]
+    padding: Literal["zero", "edge", "reflect", "wrap", "valid"] = Field("zero", title="the border")
+    stride: int = Field(1, ge=1, le=4, title="the stride")
+    dilation: int = Field(1, ge=1, le=4, title="the dilation")
+
+
+class AxisOut(BaseModel):
+    n: int
+    k: int
+    p_before: int
+    p_after: int
+    s: int
+    d: int
+    size: int
+    formula: str = Field(..., description="floor((n + 2p - d(k - 1) - 1) / s) + 1 with the numbers filled in.")
+
+
+class Position(BaseModel):
+    out: list[int] = Field(..., description="[i, j] of the output.")
+    rows: list[int] = Field(..., description="Rows of the padded input under the kernel.")
+    cols: list[int]
+
+
+class SlideOut(BaseModel):
+    padded: list[list[float]]
+    offset: list[int] = Field(..., description="[rows, cols] of padding before the input in `padded`.")
+    output: list[list[float]]
+    rows: AxisOut
+    cols: AxisOut
+    positions: list[Position]
+
+
+def _axis(a: Axis) -> AxisOut:
+    return AxisOut(n=a.n, k=a.k, p_before=a.p_before, p_after=a.p_after, s=a.s, d=a.d, size=a.size,
+                   formula=a.expression())
+
+
+@router.post("/slide", response_model=SlideOut, summary="A sliding window with any border, stride and dilation")
+def slide_window(body: SlideIn) -> SlideOut:
+    x, w = grid(body.x, "x"), grid(body.w, "w", 7)
+    try:
+        s = slide(x, w, body.padding, body.stride, body.dilation)
+    except ValueError as exc:
+        raise refuse(exc) from None
+    return SlideOut(padded=s.padded.tolist(), offset=[s.rows.p_before, s.cols.p_before], output=s.output.tolist(),
+                    rows=_axis(s.rows), cols=_axis(s.cols),
+                    positions=[Position(out=[i, j], rows=r, cols=c) for i, j, r, c in s.positions])
