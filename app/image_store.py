@@ -15,7 +15,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from fastapi import Request
 
 from app.imaging import DecodedImage, make_preview, preview_size
 
@@ -136,9 +135,4 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return view
 
 
-def get_image_store(request: Request) -> ImageStore:
-    """FastAPI dependency: the app's image store (``app.state.images``)."""
-    return request.app.state.images
-
-
-__all__ = ["ImageStore", "ImageStoreCapacityError", "StoredImage", "get_image_store"]
+__all__ = ["ImageStore", "ImageStoreCapacityError", "StoredImage"]

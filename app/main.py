@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.image_store import ImageStore
-from app import errors
+from app import errors, http_methods
 from app.model_state import load_model_state
 from app.paths import STATIC_DIR
 from app.runs.manager import make_run_manager
@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in discover_routers():
         app.include_router(router)
     errors.install(app)
+    http_methods.install(app)
     app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"],

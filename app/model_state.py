@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
-
 from app.settings import Settings
 from model.network import Sequential
 from model.zoo import load_model
@@ -49,7 +47,3 @@ def load_model_state(settings: Settings) -> ModelState:
     sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.is_file() else {}
     return ModelState(model, path, "pretrained", meta, sidecar)
 
-
-def get_model_state(request: Request) -> ModelState:
-    """FastAPI dependency: the model currently served."""
-    return request.app.state.model

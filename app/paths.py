@@ -15,6 +15,5 @@ ROOT: Path = Path(__file__).resolve().parent.parent
 STATIC_DIR: Path = ROOT / "static"
 TEMPLATES_DIR: Path = ROOT / "templates"
 #: Browser libraries copied from ``node_modules`` by ``scripts/vendor.sh``.
-VENDOR_DIR: Path = STATIC_DIR / "vendor"
 
-__all__ = ["ROOT", "STATIC_DIR", "TEMPLATES_DIR", "VENDOR_DIR"]
+__all__ = ["ROOT", "STATIC_DIR", "TEMPLATES_DIR"]

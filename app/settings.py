@@ -112,11 +112,6 @@ class Settings:
                 raise SettingsError(f"{var}={raw!r} is not a valid {_KIND[hints[f.name]]}: {exc}") from None
         return cls(**overrides)
 
-    @classmethod
-    def env_vars(cls) -> dict[str, str]:
-        """Map each environment variable to the field it sets (for docs/--help)."""
-        return {ENV_PREFIX + f.name.upper(): f.name for f in dataclasses.fields(cls)}
-
 
 def _parse_int(raw: str) -> int:
     # Accept 20_000_000 as well as 20000000; reject floats like "1e6".

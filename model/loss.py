@@ -11,12 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def log_softmax(logits: np.ndarray, axis: int = 0) -> np.ndarray:
-    """log p along ``axis``, computed stably as z - max z - log sum exp(z - max z)."""
-    shifted = logits - logits.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-
-
 def softmax(logits: np.ndarray, axis: int = 0) -> np.ndarray:
     shifted = logits - logits.max(axis=axis, keepdims=True)
     e = np.exp(shifted)

@@ -62,15 +62,32 @@ def test_nav_lists_every_section_in_order(client: TestClient) -> None:
     assert '<a href="/" aria-current="page">Home</a>' in nav
 
 
-def test_unbuilt_tools_are_not_links(client: TestClient) -> None:
+def test_every_tool_is_a_link_in_the_navigation_and_on_a_card(client: TestClient) -> None:
     page = client.get("/").text
-    links = set(re.findall(r'href="([^"]+)"', page))
     for tool in TOOLS:
-        if tool.available:
-            assert tool.path in links
-        else:
-            assert tool.path not in links, f"{tool.path} is not built yet but is linked"
-            assert f"{tool.title}: coming soon" in page
+        assert f'<a href="{tool.path}"' in _nav_html(page)
+        assert f'<a class="card-link" href="{tool.path}">' in page
+    assert "soon" not in page.lower()
+
+
+@pytest.mark.parametrize("path", ["/", "/kernels", "/training", "/digits", "/receptive-field", "/lessons",
+                                  "/lessons/pooling", "/docs", "/api/health", "/static/css/site.css"])
+def test_head_answers_wherever_get_does_with_the_same_headers_and_no_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers.get("content-security-policy") == got.headers.get("content-security-policy")
+
+
+@pytest.mark.parametrize("method,path,allow", [
+    ("PUT", "/api/runs", "GET, HEAD, POST"), ("DELETE", "/api/health", "GET, HEAD"),
+    ("PATCH", "/api/lessons/conv-cost", "POST"), ("PUT", "/api/runs/abc123", "GET, HEAD, DELETE"),
+    ("POST", "/kernels", "GET, HEAD")])
+def test_405_names_every_method_the_path_takes(client: TestClient, method: str, path: str, allow: str) -> None:
+    r = client.request(method, path)
+    assert r.status_code == 405 and r.headers["allow"] == allow
+    assert r.json()["detail"] == f"{method} is not allowed on {path}; it takes {allow}"
 
 
 def test_every_internal_link_on_the_landing_page_resolves(client: TestClient) -> None:
@@ -79,19 +96,6 @@ def test_every_internal_link_on_the_landing_page_resolves(client: TestClient) ->
     assert "/docs" in targets and "/static/js/conv-demo.js" in targets
     for target in sorted(targets):
         assert client.get(target).status_code == 200, target
-
-
-def test_flipping_a_tool_flag_turns_it_into_a_link(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dataclasses
-
-    from app.routes import pages
-
-    flipped = tuple(dataclasses.replace(t, available=True) if t.path == "/kernels" else t for t in pages.TOOLS)
-    templates = client.app.state.templates
-    monkeypatch.setitem(templates.env.globals, "tools", flipped)
-    page = client.get("/").text
-    assert '<a href="/kernels">Kernels</a>' in _nav_html(page)
-    assert '<a class="card-link" href="/kernels">' in page
 
 
 def test_worked_example_is_a_correct_cross_correlation() -> None:
@@ -163,7 +167,7 @@ def test_openapi_and_docs(client: TestClient) -> None:
 
 def test_vendored_browser_libraries_are_installed(client: TestClient) -> None:
     for asset in ["uplot/uPlot.esm.js", "uplot/uPlot.min.css", "swagger-ui/swagger-ui-bundle.js"]:
-        assert (paths.VENDOR_DIR / asset).is_file(), f"static/vendor/{asset} missing: run `make vendor`"
+        assert (paths.STATIC_DIR / "vendor" / asset).is_file(), f"static/vendor/{asset} missing: run `make vendor`"
         assert client.get(f"/static/vendor/{asset}").status_code == 200
 
 
@@ -194,7 +198,6 @@ def test_paths_do_not_depend_on_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert (paths.ROOT / "app" / "paths.py").is_file()
     assert paths.STATIC_DIR == paths.ROOT / "static" and paths.STATIC_DIR.is_dir()
     assert paths.TEMPLATES_DIR == paths.ROOT / "templates" and (paths.TEMPLATES_DIR / "base.html").is_file()
-    assert paths.VENDOR_DIR == paths.STATIC_DIR / "vendor"
     with TestClient(create_app(Settings())) as c:
         assert c.get("/").status_code == 200
 

@@ -220,20 +220,22 @@ def test_weights_before_the_first_epoch_are_409(api):
 
 
 @pytest.mark.parametrize("config,message", [
-    ({"lr": 0}, "greater than 0"),
-    ({"lr": 5}, "less than or equal to 1"),
-    ({"epochs": 100}, "less than or equal to 50"),
-    ({"batch_size": 4}, "greater than or equal to 8"),
-    ({"momentum": 1}, "less than 1"),
-    ({"model": "vgg"}, "'lenet5' or 'mlp'"),
+    ({"lr": 0}, "lr must be at least 1e-06"),
+    ({"lr": 50}, "lr must be at most 10"),
+    ({"epochs": 300}, "epochs must be at most 200"),
+    ({"batch_size": 0}, "batch size must be at least 1"),
+    ({"momentum": 1}, "momentum must be at most 0.999"),
+    ({"model": "vgg"}, "model must be one of 'lenet5' or 'mlp'"),
     ({"optimizer": "rmsprop"}, "'sgd', 'momentum', 'nesterov' or 'adam'"),
     ({"dataset": "cifar"}, "'mnist' or 'fashion-mnist'"),
-    ({"train_size": 10}, "greater than or equal to 64"),
-    ({"lr": "fast"}, "valid number"),
+    ({"train_size": 0}, "train size must be at least 1"),
+    ({"lr": "fast"}, "lr must be a number"),
+    ({"lr": True}, "lr must be a number"),
+    ({"epochs": 2, "learning_rate": 0.1}, "learning_rate is not expected here"),
 ])
 def test_bad_configs_get_422_with_the_range(api, config, message):
     r = api.post("/api/runs", json=config)
-    assert r.status_code == 422 and message in json.dumps(r.json())
+    assert r.status_code == 422 and message in r.json()["detail"], r.json()["detail"]
 
 
 def test_a_missing_dataset_is_a_clear_422(tmp_path):

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.deps import TemplatesDep
 from app.routes.receptive_field import StackLayer, StackRequest
 from model.digit_prep import BOX, FIELD
 
@@ -49,14 +50,14 @@ def stack_limits() -> dict[str, Any]:
 
 
 @router.get("/digits", response_class=HTMLResponse)
-def digits_page(request: Request) -> HTMLResponse:
+def digits_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """Draw a digit; the served network classifies it while you draw."""
-    return request.app.state.templates.TemplateResponse(request, "digits.html", {"field": FIELD, "box": BOX})
+    return templates.TemplateResponse(request, "digits.html", {"field": FIELD, "box": BOX})
 
 
 @router.get("/receptive-field", response_class=HTMLResponse)
-def receptive_field_page(request: Request) -> HTMLResponse:
+def receptive_field_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """Point at a unit of LeNet-5 to see its receptive field; design a stack to see fields grow."""
-    return request.app.state.templates.TemplateResponse(
+    return templates.TemplateResponse(
         request, "receptive_field.html",
         {"field": FIELD, "stack_fields": stack_fields(), "stack_limits": stack_limits()})

@@ -6,12 +6,13 @@ import json
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
 from app.imaging import ImageError, decode_image, error_status
-from app.model_state import ModelState, get_model_state
+from app.deps import ModelDep, SettingsDep
+from app.model_state import ModelState
 from app.routes.images import UploadLimitRoute
 from model.digit_prep import EmptyDrawingError, from_pixels, prepare_digit
 from model.filters import luminance
@@ -89,11 +90,10 @@ def _classify(state: ModelState, image: np.ndarray, with_activations: bool) -> P
                         413: {"description": "Too many bytes or pixels."},
                         415: {"description": "Not a supported image type."},
                         422: {"description": "Empty drawing, wrong shape, or numbers out of range."}})
-async def predict(request: Request, state: Annotated[ModelState, Depends(get_model_state)],
+async def predict(request: Request, state: ModelDep, settings: SettingsDep,
                   activations: Annotated[bool, Query(description="Also return every layer's output.")] = False
                   ) -> Prediction:
     """Send the canvas as multipart `file`, or JSON `{"pixels": [[...28 numbers], ...28 rows]}`."""
-    settings = request.app.state.settings
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         async with request.form() as form:  # closes the upload's temporary file

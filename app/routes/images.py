@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, HTTPException, Path, Query, Request, Response, UploadFile, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.types import Message
 
-from app.image_store import ImageStore, ImageStoreCapacityError, StoredImage, get_image_store
+from app.deps import SettingsDep, StoreDep
+from app.image_store import ImageStore, ImageStoreCapacityError, StoredImage
 from app.imaging import EXPECTED_FORMATS, ImageError, decode_image, encode_image, error_status
-from app.settings import ENV_PREFIX, Settings
+from app.settings import ENV_PREFIX
 
 UPLOAD_FIELD = "file"
 
@@ -101,12 +102,6 @@ def _info(stored: StoredImage) -> ImageInfo:
                      preview_height=stored.preview_height)
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-StoreDep = Annotated[ImageStore, Depends(get_image_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 ImageId = Annotated[str, Path(description="The id `POST /api/images` returned.", max_length=64)]
 
 

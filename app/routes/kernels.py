@@ -3,15 +3,15 @@ arithmetic behind any one output pixel."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 import numpy as np
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
 
-from app.image_store import ImageStore, StoredImage, get_image_store
+from app.deps import SettingsDep, StoreDep
+from app.image_store import ImageStore, StoredImage
 from app.imaging import encode_image
-from app.settings import Settings
 from model.filters import (Kernel, PixelArithmetic, apply_filter, explain_pixel, filter_values, luminance,
                            make_kernel, map_output, output_size)
 from model.kernel_presets import PRESETS, PRESETS_BY_NAME
@@ -102,13 +102,6 @@ class Explanation(BaseModel):
     channels: list[ChannelExplanation]
 
 
-StoreDep = Annotated[ImageStore, Depends(get_image_store)]
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 def _resolve(options: FilterOptions, store: ImageStore, max_kernel: int
              ) -> tuple[np.ndarray, Kernel, Kernel | None, str, list[str]]:
     """-> (pixels, kernel, second kernel, output mapping, channel names); HTTP errors for bad input."""
@@ -160,8 +153,8 @@ def presets() -> list[PresetOut]:
              responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()},
                               "description": "The filtered image; X-Output-Width and X-Output-Height give its size."},
                         404: {"description": "Unknown image id."}, 422: {"description": "Bad kernel or options."}})
-def apply(body: ApplyRequest, store: StoreDep, request: Request) -> Response:
-    pixels, kernel, second, mapping, _ = _resolve(body, store, _settings(request).max_kernel_size)
+def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep) -> Response:
+    pixels, kernel, second, mapping, _ = _resolve(body, store, settings.max_kernel_size)
     result = apply_filter(pixels, kernel, body.padding, body.stride, mapping, second)
     data = encode_image(result, body.format, quality=90)
     name = body.preset or "custom"
@@ -174,8 +167,8 @@ def apply(body: ApplyRequest, store: StoreDep, request: Request) -> Response:
 @router.post("/explain", response_model=Explanation, summary="The arithmetic behind one output pixel",
              responses={404: {"description": "Unknown image id."},
                         422: {"description": "Bad kernel, options, or a pixel outside the result."}})
-def explain(body: ExplainRequest, store: StoreDep, request: Request) -> Explanation:
-    pixels, kernel, second, mapping, names = _resolve(body, store, _settings(request).max_kernel_size)
+def explain(body: ExplainRequest, store: StoreDep, settings: SettingsDep) -> Explanation:
+    pixels, kernel, second, mapping, names = _resolve(body, store, settings.max_kernel_size)
     try:
         (left, top), first = explain_pixel(pixels, kernel, body.x, body.y, body.padding, body.stride)
         other = explain_pixel(pixels, second, body.x, body.y, body.padding, body.stride)[1] if second else None

@@ -3,8 +3,7 @@
 Each lesson is a thin client over ``/api/lessons/...`` (see :mod:`app.routes.lessons`): the page
 holds the words and the layout, and every number it shows comes back from the engine. The order
 of :data:`LESSONS` is the order of the previous/next links. A lesson also links to the tools that
-use what it teaches, through :data:`app.routes.pages.TOOLS`, so a tool that is not built yet is
-named as "soon" instead of pointing at a 404.
+use what it teaches, through :data:`app.routes.pages.TOOLS`.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS, TOOLS, Tool
 
 router = APIRouter(include_in_schema=False)
@@ -72,7 +72,6 @@ LESSONS: tuple[Lesson, ...] = (
            ("/training", "/digits")),
 )
 BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
-INDEX_PATH = "/lessons"
 
 
 def tools_for(lesson: Lesson) -> list[Tool]:
@@ -80,22 +79,18 @@ def tools_for(lesson: Lesson) -> list[Tool]:
     return [by_path[p] for p in lesson.tools if p in by_path]
 
 
-def _templates(request: Request):  # noqa: ANN202
-    return request.app.state.templates
-
-
 @router.get("/lessons", response_class=HTMLResponse)
-def lessons_index(request: Request) -> HTMLResponse:
+def lessons_index(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """The seven lessons in order, each with what it covers."""
-    return _templates(request).TemplateResponse(request, "lessons/index.html", {"lessons": LESSONS})
+    return templates.TemplateResponse(request, "lessons/index.html", {"lessons": LESSONS})
 
 
 @router.get("/lessons/{slug}", response_class=HTMLResponse)
-def lesson_page(request: Request, slug: str) -> HTMLResponse:
+def lesson_page(request: Request, slug: str, templates: TemplatesDep) -> HTMLResponse:
     """One lesson, with links to the previous and next ones and to the tools that use it."""
     lesson = BY_SLUG.get(slug)
     if lesson is None:
-        return _templates(request).TemplateResponse(
+        return templates.TemplateResponse(
             request, "lessons/not-found.html", {"lessons": LESSONS, "slug": slug}, status_code=404)
     i = LESSONS.index(lesson)
     context = {
@@ -108,4 +103,4 @@ def lesson_page(request: Request, slug: str) -> HTMLResponse:
         "lenet5_params": LENET5_PARAMS,
         "mlp_params": MLP_PARAMS,
     }
-    return _templates(request).TemplateResponse(request, lesson.template, context)
+    return templates.TemplateResponse(request, lesson.template, context)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from app.model_state import ModelState, get_model_state, load_model_state
+from app.deps import ModelDep, SettingsDep
+from app.model_state import load_model_state
 
 router = APIRouter(prefix="/api", tags=["model"])
 
@@ -37,9 +37,6 @@ class ModelInfo(BaseModel):
     trained_with: str | None = Field(None, description="The command that made the weights.")
 
 
-ModelDep = Annotated[ModelState, Depends(get_model_state)]
-
-
 @router.get("/model", response_model=ModelInfo, summary="The served network's layers and parameters")
 def model_info(state: ModelDep) -> ModelInfo:
     net = state.model
@@ -54,6 +51,6 @@ def model_info(state: ModelDep) -> ModelInfo:
 @router.post("/model/pretrained", response_model=ModelInfo, summary="Serve the pretrained weights again",
              description="Undoes POST /api/runs/{id}/activate: the digit classifier and the receptive-field "
                          "tools use the committed LeNet-5 again.")
-def use_pretrained(request: Request) -> ModelInfo:
-    request.app.state.model = load_model_state(request.app.state.settings)
+def use_pretrained(request: Request, settings: SettingsDep) -> ModelInfo:
+    request.app.state.model = load_model_state(settings)
     return model_info(request.app.state.model)

@@ -1,9 +1,7 @@
 """HTML pages: the landing page and the list of tools shown in the navigation.
 
-``TOOLS`` is the single source of truth for the navigation bar and the landing
-page cards.  A tool whose page is not built yet has ``available=False`` and is
-rendered as "coming soon" text rather than a link, so nothing in the UI points
-at a 404.  When a page ships, flip its flag here.
+``TOOLS`` is the single source of truth for the navigation bar, the landing
+page cards and the tools each lesson links to.
 """
 
 from __future__ import annotations
@@ -12,9 +10,10 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
+from app.deps import TemplatesDep
 from app.paths import STATIC_DIR
+from model.zoo import build_model
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,6 @@ class Tool:
     path: str
     title: str
     blurb: str
-    available: bool = False
 
     @property
     def section(self) -> str:
@@ -42,7 +40,6 @@ TOOLS: tuple[Tool, ...] = (
             "Slide blur, sharpen and edge-detection kernels (or one you type in) over your own "
             "image, and see how padding and stride change the output size."
         ),
-        available=True,
     ),
     Tool(
         path="/training",
@@ -51,7 +48,6 @@ TOOLS: tuple[Tool, ...] = (
             "Train LeNet-5 on MNIST with the NumPy engine and watch loss, accuracy and the "
             "first-layer filters change batch by batch."
         ),
-        available=True,
     ),
     Tool(
         path="/digits",
@@ -60,7 +56,6 @@ TOOLS: tuple[Tool, ...] = (
             "Draw a digit and let the trained network classify it, with every layer's feature "
             "maps shown on the way to the answer."
         ),
-        available=True,
     ),
     Tool(
         path="/receptive-field",
@@ -69,7 +64,6 @@ TOOLS: tuple[Tool, ...] = (
             "Pick a unit deep in the network and see exactly which input pixels it can see, "
             "and how stacking layers grows that window."
         ),
-        available=True,
     ),
     Tool(
         path="/lessons/cross-correlation",
@@ -78,7 +72,6 @@ TOOLS: tuple[Tool, ...] = (
             "Short, interactive lessons: convolution versus cross-correlation, the sliding dot "
             "product, padding, stride and pooling."
         ),
-        available=True,
     ),
     Tool(
         path="/docs",
@@ -87,14 +80,13 @@ TOOLS: tuple[Tool, ...] = (
             "Everything the pages do is a JSON endpoint. Browse and try them in the "
             "interactive API reference."
         ),
-        available=True,
     ),
 )
 
-# Parameter counts quoted on the landing page (weights + biases).
-LENET5_PARAMS = 61_684
+# Parameter counts quoted on the pages (weights + biases), counted from the networks themselves.
+LENET5_PARAMS = build_model("lenet5").num_params()
 MLP_LAYERS = (784, 300, 50, 10)
-MLP_PARAMS = sum(n_in * n_out + n_out for n_in, n_out in zip(MLP_LAYERS, MLP_LAYERS[1:]))
+MLP_PARAMS = build_model("mlp").num_params()
 
 # The worked example in the landing page hero: a 6x6 "image" with a dark left
 # half and a bright right half, and a 3x3 vertical-edge (Prewitt) kernel.
@@ -143,14 +135,9 @@ FAVICON_SVG = (
 router = APIRouter(include_in_schema=False)
 
 
-def get_templates(request: Request) -> Jinja2Templates:
-    """The app-wide template renderer created in :func:`app.main.create_app`."""
-    return request.app.state.templates
-
-
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
-    return get_templates(request).TemplateResponse(
+def index(request: Request, templates: TemplatesDep) -> HTMLResponse:
+    return templates.TemplateResponse(
         request,
         "index.html",
         {
@@ -166,7 +153,7 @@ def index(request: Request) -> HTMLResponse:
 
 
 @router.get("/kernels", response_class=HTMLResponse)
-def kernels_page(request: Request) -> HTMLResponse:
+def kernels_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """The kernel playground, a thin client over /api/images and /api/kernels. Its sample photos
     (and their credits) are the rows of the table in static/samples/SOURCES.md whose file exists."""
     samples_dir = STATIC_DIR / "samples"
@@ -179,7 +166,7 @@ def kernels_page(request: Request) -> HTMLResponse:
             samples.append({"file": name, "url": f"/static/samples/{name}", "label": stem.capitalize(),
                             "thumb": f"/static/samples/thumbs/{stem}.jpg", "what": what, "size": size,
                             "licence": licence})
-    return get_templates(request).TemplateResponse(request, "kernels.html", {"samples": samples})
+    return templates.TemplateResponse(request, "kernels.html", {"samples": samples})
 
 
 @router.get("/favicon.svg")
@@ -189,9 +176,9 @@ def favicon() -> Response:
 
 
 @router.get("/docs", response_class=HTMLResponse)
-def api_docs(request: Request) -> HTMLResponse:
+def api_docs(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """Swagger UI for the API, using the pinned copy in static/vendor/swagger-ui/ and a start-up
     script file (no inline script, for the Content-Security-Policy)."""
     app = request.app
-    return app.state.templates.TemplateResponse(
+    return templates.TemplateResponse(
         request, "docs.html", {"title": f"{app.title}: API reference", "openapi_url": app.openapi_url})

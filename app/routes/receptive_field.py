@@ -6,17 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import numpy as np
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from app.model_state import ModelState, get_model_state
+from app.deps import ModelDep
 from model.digit_prep import from_pixels
 from model.receptive_field import Step, effective_receptive_field, field_table, regions, steps_of
 
 router = APIRouter(prefix="/api/receptive-field", tags=["receptive fields"])
-
-ModelDep = Annotated[ModelState, Depends(get_model_state)]
-
 
 class FieldRowOut(BaseModel):
     name: str

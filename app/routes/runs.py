@@ -13,35 +13,49 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, model_validator
 
+from app.api_models import Body
+from app.deps import RunsDep
 from app.model_state import ModelState
 from app.runs.hub import Viewer
 from app.runs.manager import RunError, RunManager
+from app.runs.status import RunStatus
 from app.runs.store import RunRecord
-from model.zoo import load_model
+from model.optim import OPTIMIZERS, SCHEDULES
+from model.training import TrainConfig
+from model.zoo import ARCHITECTURES, load_model
 
 router = APIRouter(tags=["runs"])
 
 
-class RunConfig(BaseModel):
-    """A run's hyper-parameters. Every field has a default and a range."""
+DEFAULTS = TrainConfig()
 
-    model: Literal["lenet5", "mlp"] = "lenet5"
-    optimizer: Literal["sgd", "momentum", "nesterov", "adam"] = "momentum"
-    lr: float = Field(0.05, gt=0, le=1.0, description="Peak learning rate.")
-    momentum: float = Field(0.9, ge=0, lt=1)
-    weight_decay: float = Field(5e-4, ge=0, le=0.1)
-    batch_size: int = Field(64, ge=8, le=1024)
-    epochs: int = Field(8, ge=1, le=50)
-    train_size: int | None = Field(None, ge=64, le=60_000, description="Use only the first N training images.")
-    seed: int = Field(0, ge=0, le=2**31 - 1)
-    schedule: Literal["constant", "step", "cosine", "onecycle"] = "onecycle"
-    dataset: Literal["mnist", "fashion-mnist"] = "mnist"
+
+def _bounded(name: str, description: str | None = None) -> Any:
+    """A field with TrainConfig's default and its inclusive range (TrainConfig.RANGES): one truth."""
+    low, high = TrainConfig.RANGES[name]
+    return Field(getattr(DEFAULTS, name), ge=low, le=high, title=name.replace("_", " "), description=description)
+
+
+class RunConfig(Body):
+    """A run's hyper-parameters: TrainConfig's, with its defaults and ranges, and the dataset."""
+
+    model: Literal[tuple(ARCHITECTURES)] = Field(DEFAULTS.model, title="model")  # type: ignore[valid-type]
+    optimizer: Literal[OPTIMIZERS] = Field(DEFAULTS.optimizer, title="optimizer")  # type: ignore[valid-type]
+    lr: float = _bounded("lr", "Peak learning rate.")
+    momentum: float = _bounded("momentum")
+    weight_decay: float = _bounded("weight_decay")
+    batch_size: int = _bounded("batch_size")
+    epochs: int = _bounded("epochs")
+    train_size: int | None = _bounded("train_size", "Use only the first N training images.")
+    seed: int = _bounded("seed")
+    schedule: Literal[SCHEDULES] = Field(DEFAULTS.schedule, title="schedule")  # type: ignore[valid-type]
+    dataset: Literal["mnist", "fashion-mnist"] = Field("mnist", title="dataset")
 
     @model_validator(mode="after")
     def nesterov_needs_momentum(self) -> RunConfig:
@@ -65,7 +79,7 @@ class EpochRecord(BaseModel):
 
 class RunSummary(BaseModel):
     id: str
-    status: Literal["queued", "running", "paused", "stopped", "completed", "failed", "interrupted"]
+    status: RunStatus
     position: int | None = Field(None, description="Place in the queue (1 = next), while queued.")
     config: dict[str, Any]
     created_at: float
@@ -82,13 +96,6 @@ class Activated(BaseModel):
     source: str = Field(..., examples=["run:3fa2b1c4d5e6"])
     architecture: str
     test_accuracy: float | None
-
-
-def get_runs(request: Request) -> RunManager:
-    return request.app.state.runs
-
-
-RunsDep = Annotated[RunManager, Depends(get_runs)]
 
 
 def _summary(runs: RunManager, record: RunRecord, detail: bool = False) -> RunSummary | RunDetail:

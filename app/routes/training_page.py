@@ -15,16 +15,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
-from app.routes.runs import RunConfig
+from app.routes.runs import DEFAULTS, RunConfig
+from model.datasets import TRAIN_IMAGES
 from model.zoo import PRETRAINED_LENET5
 
 router = APIRouter(include_in_schema=False)
 
 # Labels, help texts and the labels of each choice; defaults and ranges come from RunConfig.
 FIELD_TEXT: dict[str, dict[str, Any]] = {
-    "model": {"label": "Network", "choices": {"lenet5": "LeNet-5 (61,684 parameters)",
-                                               "mlp": "MLP 784-300-50-10 (251,060 parameters)"}},
+    "model": {"label": "Network", "choices": {"lenet5": f"LeNet-5 ({LENET5_PARAMS:,} parameters)",
+                                               "mlp": f"MLP 784-300-50-10 ({MLP_PARAMS:,} parameters)"}},
     "dataset": {"label": "Data", "choices": {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}},
     "optimizer": {"label": "Optimizer", "choices": {"sgd": "SGD", "momentum": "SGD + momentum",
                                                      "nesterov": "SGD + Nesterov momentum", "adam": "Adam"}},
@@ -35,7 +37,7 @@ FIELD_TEXT: dict[str, dict[str, Any]] = {
     "weight_decay": {"label": "Weight decay"},
     "batch_size": {"label": "Batch size"},
     "epochs": {"label": "Epochs"},
-    "train_size": {"label": "Training images", "help": "empty: all 60,000"},
+    "train_size": {"label": "Training images", "help": f"empty: all {TRAIN_IMAGES:,}"},
     "seed": {"label": "Seed", "help": "same seed, same run", "range": False},
 }
 FIELD_ORDER = ("model", "dataset", "optimizer", "schedule", "lr", "momentum", "weight_decay", "batch_size",
@@ -43,13 +45,15 @@ FIELD_ORDER = ("model", "dataset", "optimizer", "schedule", "lr", "momentum", "w
 
 # Preset buttons. "fast" is the API's defaults; the tutorial trains plain SGD at a constant rate.
 PRESETS: tuple[dict[str, Any], ...] = (
-    {"id": "fast", "label": "Fast", "title": "The defaults: momentum 0.9, lr 0.05, one-cycle, weight decay 5e-4, "
-     "8 epochs. Reaches 99% soonest.", "values": {}},
-    {"id": "tutorial", "label": "The tutorial\u2019s", "title": "Plain SGD, lr 0.01, batch 64, constant rate, "
-     "10 epochs: slower, as in the tutorial.",
+    {"id": "fast", "label": "Fast", "title": f"The defaults: momentum {DEFAULTS.momentum:g}, lr {DEFAULTS.lr:g}, "
+     f"{FIELD_TEXT['schedule']['choices'][DEFAULTS.schedule].lower()}, weight decay {DEFAULTS.weight_decay:g}, {DEFAULTS.epochs} epochs. Reaches 99% soonest.",
+     "values": {}},
+    {"id": "tutorial", "label": "The tutorial\u2019s", "title": "Plain SGD, lr {lr:g}, batch {batch_size}, constant "
+     "rate, {epochs} epochs: slower, as in the tutorial.",
      "values": {"model": "lenet5", "optimizer": "sgd", "lr": 0.01, "batch_size": 64, "schedule": "constant",
                 "epochs": 10}},
 )
+PRESETS = tuple(p | {"title": p["title"].format(**p["values"])} for p in PRESETS)
 QUICK_SIZES = (2_000, 10_000)
 
 
@@ -108,9 +112,9 @@ def pretrained_summary() -> dict[str, Any] | None:
 
 
 @router.get("/training", response_class=HTMLResponse)
-def training_page(request: Request) -> HTMLResponse:
+def training_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """Start, watch, pause and compare training runs."""
-    return request.app.state.templates.TemplateResponse(
+    return templates.TemplateResponse(
         request, "training.html", {"fields": form_fields(), "presets": PRESETS, "quick_sizes": QUICK_SIZES,
                               "parameters": {"lenet5": LENET5_PARAMS, "mlp": MLP_PARAMS},
                               "pretrained": pretrained_summary()})

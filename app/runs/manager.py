@@ -22,7 +22,8 @@ from typing import Any
 
 from app.runs import worker
 from app.runs.hub import Hub
-from app.runs.store import FINISHED, RESUMABLE, RunRecord, RunStore
+from app.runs.status import FINISHED, RESUMABLE, RunStatus
+from app.runs.store import RunRecord, RunStore
 
 
 class RunError(Exception):
@@ -40,7 +41,7 @@ class _Live:
     paused: Any  # multiprocessing.Event
     stopping: Any
     pump: threading.Thread | None = None
-    status: str = "running"
+    status: RunStatus = RunStatus.RUNNING
 
 
 @dataclass
@@ -157,9 +158,9 @@ class RunManager:
                 raise RunError(409, f"cannot resume run {run_id}: it is {record.status}; "
                                     f"only {', '.join(RESUMABLE)} runs can be resumed")
             checkpoint = self.run_dir(run_id) / "checkpoint.npz"
-            self.store.set_status(run_id, "queued")
+            self.store.set_status(run_id, RunStatus.QUEUED)
             self._waiting.append(_Waiting(run_id, resume=checkpoint.is_file()))
-            self._publish_status(run_id, "queued")
+            self._publish_status(run_id, RunStatus.QUEUED)
             self._schedule()
 
     def stop(self, run_id: str) -> None:
@@ -172,9 +173,9 @@ class RunManager:
             if waiting is None:
                 raise RunError(409, f"cannot stop run {run_id}: it is {self.get(run_id).status}")
             self._waiting.remove(waiting)
-            self.store.set_status(run_id, "stopped")
-            self._publish_status(run_id, "stopped")
-            self._publish(run_id, {"type": "done", "status": "stopped", "stopped": True})
+            self.store.set_status(run_id, RunStatus.STOPPED)
+            self._publish_status(run_id, RunStatus.STOPPED)
+            self._publish(run_id, {"type": "done", "status": RunStatus.STOPPED, "stopped": True})
 
     def delete(self, run_id: str) -> None:
         self.get(run_id)
@@ -208,13 +209,13 @@ class RunManager:
             process.start()
             handle = _Live(process, events, paused, stopping)
             self._live[waiting.run_id] = handle
-            self.store.set_status(waiting.run_id, "running")
+            self.store.set_status(waiting.run_id, RunStatus.RUNNING)
             handle.pump = threading.Thread(target=self._pump, args=(waiting.run_id, handle),
                                            name=f"pump-{waiting.run_id}", daemon=True)
             self._pumps.add(handle.pump)
             handle.pump.start()
         for i, waiting in enumerate(self._waiting, start=1):
-            self._publish(waiting.run_id, {"type": "status", "status": "queued", "position": i})
+            self._publish(waiting.run_id, {"type": "status", "status": RunStatus.QUEUED, "position": i})
 
     def _pump(self, run_id: str, handle: _Live) -> None:
         try:
@@ -278,19 +279,19 @@ class RunManager:
             self.store.add_epoch(run_id, {k: v for k, v in message.items()
                                           if k not in ("type", "misclassified")})
         elif kind == "status":
-            handle.status = message["status"]
+            handle.status = RunStatus(message["status"])
             self.store.set_status(run_id, message["status"])
         elif kind == "done":
-            status = "stopped" if message.get("stopped") else "completed"
+            status = RunStatus.STOPPED if message.get("stopped") else RunStatus.COMPLETED
             message["status"] = status
             self.store.set_status(run_id, status)
             return True
         elif kind == "error":
-            self.store.set_status(run_id, "failed", message["message"])
+            self.store.set_status(run_id, RunStatus.FAILED, message["message"])
             return True
         return False
 
-    def _publish_status(self, run_id: str, status: str) -> None:
+    def _publish_status(self, run_id: str, status: RunStatus) -> None:
         self._publish(run_id, {"type": "status", "status": status})
 
     def _publish(self, run_id: str, message: dict[str, Any]) -> None:

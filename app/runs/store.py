@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-STATUSES = ("queued", "running", "paused", "stopped", "completed", "failed", "interrupted")
-ACTIVE = ("queued", "running", "paused")  # a live server owns these; after a restart they are interrupted
-RESUMABLE = ("paused", "stopped", "interrupted", "failed")
-FINISHED = ("stopped", "completed", "failed", "interrupted")  # no worker: may be pruned
+from app.runs.status import ACTIVE, RunStatus
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -45,7 +43,7 @@ class RunRecord:
     created_at: float
     updated_at: float
     config: dict[str, Any]
-    status: str
+    status: RunStatus
     error: str | None = None
     epochs_done: int = 0
     test_accuracy: float | None = None
@@ -71,11 +69,11 @@ class RunStore:
         now = time.time()
         with self._lock:
             self._db.execute("INSERT INTO runs (id, created_at, updated_at, config, status) VALUES (?, ?, ?, ?, ?)",
-                             (run_id, now, now, json.dumps(config), "queued"))
-        return RunRecord(run_id, now, now, config, "queued")
+                             (run_id, now, now, json.dumps(config), RunStatus.QUEUED))
+        return RunRecord(run_id, now, now, config, RunStatus.QUEUED)
 
-    def set_status(self, run_id: str, status: str, error: str | None = None) -> None:
-        assert status in STATUSES, status
+    def set_status(self, run_id: str, status: RunStatus, error: str | None = None) -> None:
+        status = RunStatus(status)
         with self._lock:
             self._db.execute("UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?",
                              (status, error, time.time(), run_id))
@@ -95,7 +93,7 @@ class RunStore:
                 return None
             history = [json.loads(m) for (m,) in self._db.execute(
                 "SELECT metrics FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,))] if with_history else []
-        return RunRecord(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], row[7], history)
+        return RunRecord(row[0], row[1], row[2], json.loads(row[3]), RunStatus(row[4]), row[5], row[6], row[7], history)
 
     def list(self) -> list[RunRecord]:
         with self._lock:
@@ -110,7 +108,7 @@ class RunStore:
         """At start-up: every run a previous server left active was cut off."""
         with self._lock:
             ids = [r for (r,) in self._db.execute(
-                f"SELECT id FROM runs WHERE status IN ({', '.join('?' * len(ACTIVE))})", ACTIVE)]
-            self._db.execute(f"UPDATE runs SET status = 'interrupted', updated_at = ? "
-                             f"WHERE status IN ({', '.join('?' * len(ACTIVE))})", (time.time(), *ACTIVE))
+                f"SELECT id FROM runs WHERE status IN ({', '.join('?' * len(ACTIVE))})", [str(s) for s in ACTIVE])]
+            self._db.execute(f"UPDATE runs SET status = '{RunStatus.INTERRUPTED}', updated_at = ? "
+                             f"WHERE status IN ({', '.join('?' * len(ACTIVE))})", (time.time(), *map(str, ACTIVE)))
         return ids

@@ -26,6 +26,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from app.runs.status import RunStatus
+
 BATCH_EVERY, WEIGHTS_EVERY, ACTIVATIONS_EVERY = 0.1, 0.5, 1.0  # seconds between messages of each kind
 PROBE_INDEX = 0  # the fixed test digit whose feature maps are shown (MNIST's first test image, a 7)
 MISCLASSIFIED_SHOWN = 12
@@ -102,16 +104,16 @@ def _train(spec: WorkerSpec, events: Sink, paused: Event, stopping: Event) -> No
     model = trainer.model
     probe, probe_label = dataset.test_images[PROBE_INDEX], int(dataset.test_labels[PROBE_INDEX])
     total_steps = config.epochs * trainer.batches_per_epoch
-    events.put({"type": "status", "status": "running"})
+    events.put({"type": "status", "status": RunStatus.RUNNING})
     last = {"batch": -1e9, "weights": -1e9, "activations": -1e9}
 
     def stop() -> bool:
         if paused.is_set() and not stopping.is_set():
-            events.put({"type": "status", "status": "paused"})
+            events.put({"type": "status", "status": RunStatus.PAUSED})
             while paused.is_set() and not stopping.is_set():
                 stopping.wait(0.05)
             if not stopping.is_set():
-                events.put({"type": "status", "status": "running"})
+                events.put({"type": "status", "status": RunStatus.RUNNING})
         return stopping.is_set()
 
     def due(kind: str, every: float, now: float) -> bool:
