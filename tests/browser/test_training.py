@@ -66,6 +66,23 @@ def wait_finished(page: Page, run_id: str, timeout: float = 60) -> None:
     pytest.fail(f"run {run_id} did not finish in {timeout} s")
 
 
+def shown(value: float, decimals: int = 2) -> str:
+    """A number as shared/numbers.js formatNumber prints it: at most ``decimals`` places, no
+    trailing zeros."""
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def times(ratio: float) -> str:
+    """shared/words.js compare(): "4.07 times as many" above 1, "4.07 times fewer" below."""
+    return f"{shown(ratio)} times as many" if ratio > 1 else f"{shown(1 / ratio)} times fewer"
+
+
+def confusion_counts(page: Page) -> list[list[int]]:
+    rows = page.locator(".tr-confusion-table tbody tr")
+    return rows.evaluate_all("rows => rows.map(r => [...r.querySelectorAll('td')].map(c => Number(c.textContent)))")
+
+
 def test_page_has_no_inline_scripts_or_styles(page: Page, page_problems) -> None:  # noqa: ANN001
     html = page.request.get("/training").text()
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None, "inline <script>"
@@ -171,8 +188,27 @@ def test_start_watch_pause_resume_stop(page: Page, page_problems, tmp_path: Path
     expect(status.get_by_role("button", name="Stop")).to_be_disabled()
     expect(status.get_by_role("link", name="Download weights")).to_have_attribute("href", f"/api/runs/{run_id}/weights")
     expect(page.locator(f'.tr-run[data-run-id="{run_id}"] .tr-pill')).to_have_text("stopped")
-    assert page.request.get(f"/api/runs/{run_id}").json()["status"] == "stopped"
+    stopped = page.request.get(f"/api/runs/{run_id}").json()
+    assert stopped["status"] == "stopped"
+    # Words follow numbers: the stop message counts the epochs the run really finished.
+    done = stopped["epochs_done"]
+    expect(status.locator("[data-run-message]")).to_have_text(
+        f"Stopped after {done} finished epoch{'' if done == 1 else 's'}.")
+    resume = f"restarts from the end of epoch {done}" if done else "starts it again from the beginning"
+    expect(status.locator("[data-progress-text]")).to_have_text(re.compile(rf"^Stopped at \d+%\. Resume {resume}\.$"))
     page_problems.assert_none()
+
+
+def api_field_errors(page: Page, body: dict) -> dict[str, str]:
+    """POST /api/runs with ``body``: the 422's messages by field, as the form words them (the
+    server's own ``message`` when it gives one, else pydantic's ``msg`` with "Must be")."""
+    answer = page.request.post("/api/runs", data=body)
+    assert answer.status == 422, answer.text()
+    out = {}
+    for item in answer.json()["errors"]:
+        text = item.get("message") or re.sub(r"^Input should be ", "Must be ", item["msg"])
+        out[item["loc"][-1]] = text
+    return out
 
 
 def test_form_shows_each_error_next_to_its_field(page: Page, page_problems) -> None:  # noqa: ANN001
@@ -181,16 +217,23 @@ def test_form_shows_each_error_next_to_its_field(page: Page, page_problems) -> N
     runs_before = len(page.request.get("/api/runs").json())
     form = page.locator("[data-run-form]")
 
-    form.get_by_label("Learning rate").fill("5")
-    form.get_by_label("Batch size").fill("2")
+    # Out of the ranges the page states (its min and max come from RunConfig's schema).
+    too_high_lr = float(form.get_by_label("Learning rate").get_attribute("max")) * 2
+    too_small_batch = int(float(form.get_by_label("Batch size").get_attribute("min"))) - 1
+    form.get_by_label("Learning rate").fill(f"{too_high_lr:g}")
+    form.get_by_label("Batch size").fill(str(too_small_batch))
     form.get_by_role("button", name="Start training").click()
+    expected = api_field_errors(page, {"lr": too_high_lr, "batch_size": too_small_batch})
+    assert set(expected) == {"lr", "batch_size"}, expected
     lr_error = form.locator('[data-error-for="lr"]')
-    expect(lr_error).to_have_text(re.compile(r"less than or equal to 1"))
-    expect(form.locator('[data-error-for="batch_size"]')).to_have_text(re.compile(r"greater than or equal to 8"))
+    expect(lr_error).to_have_text(expected["lr"])
+    expect(form.locator('[data-error-for="batch_size"]')).to_have_text(expected["batch_size"])
     expect(form.get_by_label("Learning rate")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Batch size")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Epochs")).to_have_attribute("aria-invalid", "false")
     # The 422 is the answer this step expects; nothing else may go wrong.
-    expected = [p for p in page_problems.items if "422" in p]
-    assert expected and len(expected) == len(page_problems.items), page_problems.items
+    problems = [p for p in page_problems.items if "422" in p]
+    assert problems and len(problems) == len(page_problems.items), page_problems.items
     page_problems.items.clear()
 
     # Typing clears a field's error; a preset restores every default.
@@ -259,4 +302,339 @@ def test_past_runs_and_lenet5_against_the_mlp(page: Page, page_problems) -> None
     compare.get_by_role("radio", name="Test accuracy").check()
     expect(compare.locator("[data-compare-title]")).to_have_text(re.compile("^Test accuracy"))
     expect(compare.locator("table.tr-table-reference")).to_contain_text("251,060")
+
+    # Words follow numbers: the sentence under the table is computed from the two runs.
+    def cells(row: int) -> list[str]:
+        return rows.nth(row).locator("td").all_text_contents()
+
+    params = [int(cells(i)[1].replace(",", "")) for i in (0, 1)]
+    assert params[1] > params[0]
+    final = {k: 1 - page.request.get(f"/api/runs/{i}").json()["history"][-1]["test_accuracy"] for k, i in ids.items()}
+    verdict = compare.locator("[data-compare-verdict]")
+    expect(verdict).to_contain_text(
+        f"Run A\u2019s LeNet-5 has {times(params[0] / params[1])} parameters than run B\u2019s MLP 784-300-50-10 "
+        f"({params[0]:,} against {params[1]:,})")
+    expect(verdict).to_contain_text(f"{shown(100 * final['lenet5'])}% after 2 epochs against "
+                                    f"{shown(100 * final['mlp'])}% after 2 epochs")
+    if final["lenet5"] != final["mlp"]:
+        expect(verdict).to_contain_text(f"gets {times(final['lenet5'] / final['mlp'])} test images wrong")
+
+    # Another B (a LeNet-5 of one epoch): the sentence follows.
+    response = page.request.post("/api/runs", data={"model": "lenet5", "train_size": 640, "epochs": 1, "seed": 3})
+    assert response.status == 201, response.text()
+    third = response.json()["id"]
+    wait_finished(page, third)
+    page.get_by_role("button", name="Refresh").click()
+    compare.locator('[data-compare-run="b"]').select_option(third)
+    expect(rows.nth(1)).to_have_attribute("data-run", third)
+    expect(verdict).to_contain_text(f"has as many parameters as run B\u2019s LeNet-5 ({params[0]:,} each)")
+    expect(verdict).to_contain_text("against ")
+    expect(verdict).to_contain_text(" after 1 epoch)")
+    compare.locator('[data-compare-run="b"]').select_option("")
+    expect(verdict).to_be_empty()
+
+    # The tutorial's sentence, from the reference table next to it.
+    reference = compare.locator("table.tr-table-reference tbody tr")
+    ref = [reference.nth(i).locator("td").all_text_contents() for i in (0, 1)]
+    lenet, mlp = (int(r[0].replace(",", "")) for r in ref)
+    errors = [float(re.search(r"[\d.]+", r[1]).group()) for r in ref]
+    expect(compare.locator("[data-tutorial-sentence]")).to_have_text(
+        f"The tutorial\u2019s point: LeNet-5 has {times(lenet / mlp)} parameters than a fully connected "
+        f"MLP 784-300-50-10 network ({lenet:,} against {mlp:,}) and gets {times(errors[0] / errors[1])} test images "
+        f"wrong (about {shown(errors[0], 1)}% against about {shown(errors[1], 1)}%).")
+    page_problems.assert_none()
+
+
+def start_from_form(page: Page, epochs: int) -> str:
+    """Starts a run of ``epochs`` epochs on 2,000 images from the form; its id once it runs."""
+    form = page.locator("[data-run-form]")
+    form.get_by_role("button", name="Fast").click()
+    form.get_by_role("group", name="Quick training-set sizes").get_by_role("button", name="2,000").click()
+    form.get_by_label("Epochs").fill(str(epochs))
+    before = page.locator(ROOT).get_attribute("data-run-id")
+    form.get_by_role("button", name="Start training").click()
+    expect(page.locator(ROOT)).not_to_have_attribute("data-run-id", before or "")
+    return page.locator(ROOT).get_attribute("data-run-id")
+
+
+def test_sentences_follow_the_watched_run(page: Page, page_problems) -> None:  # noqa: ANN001
+    """One run of 1 epoch, then one of 2: every sentence about them counts what they did."""
+    enforce_csp(page)
+    page.goto("/training")
+    root = page.locator(ROOT)
+    expect(root).to_have_attribute("data-ready", "true")
+    status = page.locator("[data-run-status]")
+    for epochs in (1, 2):
+        run_id = start_from_form(page, epochs)
+        expect(root).to_have_attribute("data-status", "completed", timeout=60_000)
+        run = page.request.get(f"/api/runs/{run_id}").json()
+        assert run["epochs_done"] == epochs
+
+        plural = "epoch" if epochs == 1 else "epochs"
+        message = status.locator("[data-run-message]")
+        expect(message).to_have_text(re.compile(rf"^Finished: [\d.]+% of the test images right after {epochs} {plural}\.$"))
+        percent = float(re.search(r"[\d.]+", message.text_content()).group())
+        assert percent == pytest.approx(100 * run["test_accuracy"], abs=0.005)
+        expect(status.locator("[data-progress-text]")).to_have_text(
+            "Finished its 1 epoch." if epochs == 1 else f"Finished all {epochs} epochs.")
+        expect(status.locator("[data-run-config]")).to_contain_text(f" {epochs} {plural} \u00b7 2,000 images")
+        expect(status.locator('[data-stat="test"]')).to_have_text(f"{shown(100 * run['test_accuracy'])}%")
+        expect(page.locator(f'.tr-run[data-run-id="{run_id}"] .tr-run-bottom')).to_have_text(
+            re.compile(rf"^{epochs}/{epochs} {plural} \u00b7 test "))
+
+        # Under the confusion matrix and over the mistakes: counts from the matrix itself.
+        expect(page.locator("[data-confusion-view]")).to_have_attribute("data-epoch", str(epochs))
+        matrix = confusion_counts(page)
+        total = sum(map(sum, matrix))
+        correct = sum(matrix[i][i] for i in range(10))
+        worst = max((matrix[i][j], -i, -j) for i in range(10) for j in range(10) if i != j)
+        count, truth, guess = worst[0], -worst[1], -worst[2]
+        times_text = "time" if count == 1 else "times"
+        expect(page.locator("[data-confusion-summary]")).to_have_text(
+            f"Epoch {epochs}: {correct:,} of {total:,} test images right ({shown(100 * correct / total)}%). "
+            f"Most often confused: {truth} taken for {guess}, {count:,} {times_text}.")
+        pictures = page.locator("[data-misclassified] figure").count()
+        errors = total - correct
+        assert 0 < pictures <= errors
+        expected = (f"All {errors:,} mistakes" if pictures == errors else f"The first {pictures} of {errors:,} mistakes")
+        expect(page.locator("[data-misclassified-summary]")).to_have_text(f"{expected} after epoch {epochs}, in test-set order.")
+    page_problems.assert_none()
+
+
+def test_form_is_built_from_the_api_schema(page: Page, page_problems) -> None:  # noqa: ANN001
+    """Every field's range, default and choices are RunConfig's, as /openapi.json states them."""
+    schema = page.request.get("/openapi.json").json()["components"]["schemas"]["RunConfig"]["properties"]
+    page.goto("/training")
+    form = page.locator("[data-run-form]")
+    for name, spec in schema.items():
+        spec = {**spec, **next((s for s in spec.get("anyOf", []) if s.get("type") != "null"), {})}
+        control = form.locator(f'[name="{name}"]')
+        expect(control).to_have_count(1)
+        if "enum" in spec:
+            values = control.locator("option").evaluate_all("options => options.map(o => o.value)")
+            assert values == spec["enum"], name
+            expect(control).to_have_value(spec["default"])
+            continue
+        low = spec.get("minimum", spec.get("exclusiveMinimum"))
+        high = spec.get("maximum", spec.get("exclusiveMaximum"))
+        assert float(control.get_attribute("min")) == low, name
+        assert float(control.get_attribute("max")) == high, name
+        default = spec.get("default")
+        if default is None:
+            expect(control).to_have_value("")
+        else:
+            assert float(control.input_value()) == default, name
+        # The help under the field states the same range.
+        if name != "seed":
+            help_text = form.locator(f"#tr-{name}-help").text_content()
+            assert re.search(r"\d", help_text), (name, help_text)
+    page_problems.assert_none()
+
+
+def test_pure_modules_word_their_numbers(page: Page, page_problems) -> None:  # noqa: ANN001
+    """The sentences, changed input by input: each follows the numbers it is given."""
+    page.goto("/training")
+    r = page.evaluate("""async () => {
+        const [w, c, p] = await Promise.all(['run-words', 'compare-words', 'picture-words']
+            .map((name) => import(`/static/js/training/${name}.js`)));
+        const run = (status, epochs, extra = {}) => ({ id: 'x', status, config: { epochs }, ...extra });
+        const latest = { epoch: 2, batch: 12, batches: 32, loss: 0.123456, lr: 2e-7, images_per_sec: 1234.4 };
+        const lenet = { subject: 'A', object: 'a', parameters: 61684, error: 0.012, epochs: 2 };
+        const mlp = { subject: 'B', object: 'b', parameters: 251060, error: 0.023, epochs: 1 };
+        return {
+            progress: [w.progressLine(run('running', 8, { latest }), 0.18), w.progressLine(run('running', 3, { latest }), 0.6),
+                       w.progressLine(run('completed', 1), 1), w.progressLine(run('completed', 3), 1),
+                       w.progressLine(run('paused', 3), 0.996), w.progressLine(run('stopped', 3, { epochsDone: 0 }), 0.1),
+                       w.progressLine(run('stopped', 3, { epochsDone: 2 }), 0.7),
+                       w.progressLine(run('queued', 3, { position: 1 }), 0), w.progressLine(run('queued', 3, { position: 3 }), 0)],
+            eta: [42, 185, 3725].map((s) => w.statTexts({ status: 'running', latest: { ...latest, eta_seconds: s } }).eta),
+            paused: w.statTexts({ status: 'paused', latest: { ...latest, eta_seconds: 42 },
+                                  lastEpoch: { images_per_sec: 999.6, test_accuracy: 0.9876 } }),
+            running: w.statTexts({ status: 'running', latest: { ...latest, eta_seconds: 42 } }),
+            done: [w.doneMessage({ status: 'completed', test_accuracy: 0.9876, epochs_completed: 1 }),
+                   w.doneMessage({ status: 'completed', test_accuracy: 0.5, epochs_completed: 3 }),
+                   w.doneMessage({ status: 'stopped' }, 1), w.doneMessage({ status: 'stopped', epochs_completed: 4 })],
+            queued: [1, 2, 5].map(w.queuedMessage),
+            config: [w.describeConfig({ model: 'mlp', optimizer: 'adam', lr: 0.001, schedule: 'onecycle', batch_size: 32,
+                                        epochs: 1, train_size: null }, { allImages: 60000 }),
+                     w.describeSettings({ model: 'lenet5', optimizer: 'sgd', lr: 0.01, schedule: 'constant', batch_size: 64,
+                                          epochs: 10, train_size: 2000, dataset: 'fashion-mnist' })],
+            epochsDone: [w.epochsDoneText(1, 1), w.epochsDoneText(4, 6), w.epochsDoneText(0, 2)],
+            activated: w.activatedMessage('abc', { architecture: 'lenet5', test_accuracy: 0.99 }),
+            compare: [c.comparisonSentence(lenet, mlp), c.comparisonSentence(mlp, lenet),
+                      c.comparisonSentence(lenet, { ...lenet, object: 'a2', epochs: 1 }),
+                      c.comparisonSentence(lenet, { ...mlp, error: null }), c.comparisonSentence(lenet, { ...mlp, error: 0 })],
+            tutorial: [c.tutorialSentence({ lenet5: 61684, mlp: 251060 }, { lenet5: 0.01, mlp: 0.02 }),
+                       c.tutorialSentence({ lenet5: 100, mlp: 50 }, { lenet5: 0.03, mlp: 0.01 })],
+            classes: [[8, 'mnist'], [7, 'mnist'], [11, 'mnist'], [9, 'fashion-mnist'], [0, 'fashion-mnist']]
+                .map(([i, d]) => p.classWithArticle(i, d)),
+            probe: [p.probeWords(8, 3, 'mnist'), p.probeWords(7, 7, 'mnist'), p.probeWords(7, null, 'mnist')],
+            confusion: [p.confusionSummary([[5, 1, 0], [0, 4, 3], [0, 0, 7]], 2), p.confusionSummary([[5, 1], [0, 4]], 1),
+                        p.confusionSummary([[5, 0], [0, 4]], 3)],
+            missed: [p.mistakesSummary(16, 1234, 3), p.mistakesSummary(3, 3, 2), p.mistakesSummary(1, 1, 2),
+                     p.mistakesSummary(0, 0, 2), p.noMistakes(4)],
+            layers: [p.layerNote('pool1', [6, 14, 14], 'lenet5', [6, 28, 28]), p.layerNote('pool1', [6, 8, 8], 'lenet5', [6, 24, 24]),
+                     p.layerNote('flatten', [784], 'mlp', [1, 28, 28]), p.layerNote('flatten', [400], 'lenet5', [16, 5, 5]),
+                     p.layerNote('conv2', [16, 10, 10], 'lenet5', [6, 14, 14]), p.layerNote('fc1', [120], 'lenet5', [400]),
+                     p.layerNote('conv1', [6, 28, 28], 'lenet5', [1, 28, 28]), p.layerNote('relu1', [6, 28, 28], 'lenet5')],
+            kernels: [p.kernelNote({ name: 'conv1', shape: [6, 1, 5, 5] }, 'lenet5'),
+                      p.kernelNote({ name: 'conv1', shape: [1, 1, 3, 3] }, 'lenet5'),
+                      p.kernelNote({ name: 'conv2', shape: [16, 6, 5, 5] }, 'lenet5'),
+                      p.kernelNote({ name: 'fc1', shape: [16, 1, 28, 28] }, 'mlp')],
+        };
+    }""")
+    assert r["progress"] == [
+        "Epoch 2 of 8, batch 12 of 32: 18% done.", "Epoch 2 of 3, batch 12 of 32: 60% done.",
+        "Finished its 1 epoch.", "Finished all 3 epochs.",
+        "Paused at 99%. Resume continues from the next batch.",  # never "100%" before the end
+        "Stopped at 10%. Resume starts it again from the beginning.",
+        "Stopped at 70%. Resume restarts from the end of epoch 2.",
+        "Waiting: next in the queue.", "Waiting: number 3 in the queue, after 2 other waiting runs.",
+    ]
+    assert r["eta"] == ["42 s", "3 min 05 s", "1 h 02 min"]
+    assert r["running"] == {"loss": "0.123", "speed": "1,234", "eta": "42 s", "lr": "2e\u22127", "test": "\u2014"}
+    # Paused: no time left, and the speed of the last whole epoch.
+    assert r["paused"] == {"loss": "0.123", "speed": "1,000", "eta": "\u2014", "lr": "2e\u22127", "test": "98.76%"}
+    assert r["done"] == [
+        "Finished: 98.76% of the test images right after 1 epoch.",
+        "Finished: 50% of the test images right after 3 epochs.",
+        "Stopped after 1 finished epoch.", "Stopped after 4 finished epochs.",
+    ]
+    assert r["queued"] == ["Queued: next in the queue, behind the running run.",
+                           "Queued: number 2 in the queue, after 1 other waiting run.",
+                           "Queued: number 5 in the queue, after 4 other waiting runs."]
+    assert r["config"] == [("MLP 784-300-50-10 \u00b7 Adam \u00b7 lr 0.001 \u00b7 one-cycle \u00b7 batch 32 \u00b7 1 epoch "
+                            "\u00b7 60,000 images"),
+                           ("SGD \u00b7 lr 0.01 \u00b7 constant \u00b7 batch 64 \u00b7 10 epochs \u00b7 2,000 images "
+                            "\u00b7 fashion-mnist")]
+    assert r["epochsDone"] == ["1/1 epoch", "4/6 epochs", "0/2 epochs"]
+    assert r["activated"] == "The digit classifier now uses run abc (LeNet-5, 99% on the test set)."
+    assert r["compare"] == [
+        ("A has 4.07 times fewer parameters than b (61,684 against 251,060) and gets 1.92 times fewer test images "
+         "wrong (1.2% after 2 epochs against 2.3% after 1 epoch)."),
+        ("B has 4.07 times as many parameters as a (251,060 against 61,684) and gets 1.92 times as many test images "
+         "wrong (2.3% after 1 epoch against 1.2% after 2 epochs)."),
+        "A has as many parameters as a2 (61,684 each) and gets as many test images wrong (1.2% each).",
+        "A has 4.07 times fewer parameters than b (61,684 against 251,060).",
+        ("A has 4.07 times fewer parameters than b (61,684 against 251,060) and gets some test images wrong where b "
+         "gets none (1.2% after 2 epochs against 0% after 1 epoch)."),
+    ]
+    assert r["tutorial"] == [
+        ("The tutorial\u2019s point: LeNet-5 has 4.07 times fewer parameters than a fully connected MLP 784-300-50-10 "
+         "network (61,684 against 251,060) and gets 2 times fewer test images wrong (about 1% against about 2%)."),
+        ("The tutorial\u2019s point: LeNet-5 has 2 times as many parameters as a fully connected MLP 784-300-50-10 "
+         "network (100 against 50) and gets 3 times as many test images wrong (about 3% against about 1%)."),
+    ]
+    assert r["classes"] == ["an 8", "a 7", "an 11", "an Ankle boot", "a T-shirt/top"]
+    assert r["probe"] == [
+        {"caption": "an 8 \u2192 says 3", "label": "The probe: a test image of an 8; the network currently says 3",
+         "right": False},
+        {"caption": "a 7 \u2192 says 7", "label": "The probe: a test image of a 7; the network currently says 7",
+         "right": True},
+        {"caption": "a 7", "label": "The probe: a test image of a 7", "right": False},
+    ]
+    assert r["confusion"] == [
+        "Epoch 2: 16 of 20 test images right (80%). Most often confused: 1 taken for 2, 3 times.",
+        "Epoch 1: 9 of 10 test images right (90%). Most often confused: 0 taken for 1, 1 time.",
+        "Epoch 3: 9 of 9 test images right (100%). No mistakes.",
+    ]
+    assert r["missed"] == ["The first 16 of 1,234 mistakes after epoch 3, in test-set order.",
+                           "All 3 mistakes after epoch 2, in test-set order.", "The only mistake after epoch 2.", "",
+                           "No mistakes on the test set after epoch 4."]
+    assert r["layers"] == [
+        "the largest of each 2\u00d72: 28\u00d728 \u2192 14\u00d714", "the largest of each 3\u00d73: 24\u00d724 \u2192 8\u00d78",
+        "the 28\u00d728 image as one row of 784 numbers", "the 16 maps above (5\u00d75 each) as one row of 400 numbers",
+        "16 maps, each a sum over all 6 input maps", "120 units, each a weighted sum of all 400 inputs",
+        "6 kernels slid over the digit", "negatives set to 0",
+    ]
+    assert r["kernels"] == ["6 kernels, 5\u00d75", "1 kernel, 3\u00d73",
+                            "16 kernels (columns) \u00d7 6 input maps (rows), 5\u00d75 each",
+                            "the weights of 16 of its units, one per input pixel (28\u00d728)"]
+    page_problems.assert_none()
+
+
+def test_pure_modules_decode_read_and_colour(page: Page, page_problems) -> None:  # noqa: ANN001
+    """Numbers in the shared formats, the form's values and the server's refusals by field, the
+    series the charts draw, and colour tables made from the shared colour maps."""
+    page.goto("/training")
+    r = page.evaluate("""async () => {
+        const [f, s, st, t, b, sm, h, { ApiError }] = await Promise.all([
+            'training/form-values', 'training/run-series', 'training/run-states', 'training/colour-tables',
+            'training/byte-codes', 'training/small-multiples', 'shared/heatmap', 'shared/api',
+        ].map((name) => import(`/static/js/${name}.js`)));
+        const specs = [{ name: 'train_size', kind: 'number', integer: true, optional: true },
+                       { name: 'seed', kind: 'number', integer: true }, { name: 'lr', kind: 'number' },
+                       { name: 'epochs', kind: 'number', integer: true }, { name: 'momentum', kind: 'number' },
+                       { name: 'optimizer', kind: 'select' }];
+        const fields = ['model', 'lr', 'epochs', 'batch_size'];
+        const series = new s.RunSeries();
+        for (const batch of [1, 2, 3, 4]) series.addBatch({ epoch: 1, batch, batches: 4, loss: 1 / batch, accuracy: batch / 10 });
+        series.addBatch({ epoch: 1, batch: 3, batches: 4, loss: 0.9, accuracy: 0.2 }); // a resumed run replays batch 3
+        series.addEpoch({ epoch: 1, train_loss: 0.5, test_loss: 0.6, train_accuracy: 0.8, test_accuracy: 0.7 });
+        const table = (tab, code) => Array.from(tab.subarray(code * 3, code * 3 + 3));
+        const canvas = document.createElement('canvas');
+        sm.drawDigit(canvas, new Uint8Array([0, 255, 128, 64]), { scale: 1 });
+        const pixels = Array.from(canvas.getContext('2d').getImageData(0, 0, 2, 2).data);
+        return {
+            read: [f.readConfig({ train_size: '10,000', seed: '2.5', lr: 'abc', epochs: '', momentum: '0', optimizer: 'nesterov' }, specs),
+                   f.readConfig({ train_size: '', seed: '7', lr: '\u22121e-3', epochs: '3', momentum: '0.9', optimizer: 'sgd' }, specs)],
+            refused: [
+                f.errorsByField(new ApiError('lr: too high', 422, { errors: [
+                    { loc: ['body', 'lr'], msg: 'Input should be less than or equal to 10' },
+                    { loc: ['body', 'epochs'], msg: 'x', message: 'epochs must be at least 1' },
+                    { loc: ['body'], msg: 'Value error, Nesterov momentum needs momentum > 0' }] }), fields),
+                f.errorsByField(new ApiError('x', 422, { detail: [{ loc: ['body', 'batch_size'], msg: 'Input should be a valid integer' }] }), fields),
+                f.errorsByField(new ApiError('Cannot resume: lr is too high', 409, { detail: 'cannot resume: lr is too high' }), fields),
+                f.errorsByField(new ApiError('The queue is full.', 429, { detail: 'the queue is full.' }), fields),
+                f.errorsByField(new ApiError('The server answered 502.', 502), fields)],
+            series: { points: series.batchCount, loss: series.chartData('loss', { smooth: true }), accuracy: series.chartData('accuracy') },
+            smooth: s.smoothSeries([1, 1, 1]),
+            compare: s.compareData([[{ epoch: 1, test_accuracy: 0.9 }, { epoch: 2, test_accuracy: 0.95 }], [{ epoch: 2, test_accuracy: 0.5 }]]),
+            best: [s.bestTestError([{ test_accuracy: 0.9 }, { test_accuracy: 0.95 }, { test_accuracy: 0.93 }]), s.bestTestError([])],
+            final: [s.finalTestError([{ test_accuracy: 0.9 }, { test_accuracy: 0.93 }]), s.finalTestError([])],
+            allowed: ['running', 'paused', 'completed', 'idle'].map((x) => st.allowedActions(x, x === 'completed' ? 2 : 0)),
+            progress: [st.runProgress({ epoch: 2, batch: 16, batches: 32 }, 1, 4), st.runProgress(null, 3, 4), st.runProgress(null, 0, 0)],
+            kernel: [0, 1, 128, 255].map((code) => [table(t.KERNEL_TABLE, code), h.divergingColor((code - 128) / 127)]),
+            activation: [0, 255].map((code) => [table(t.activationTable(-2, 1), code), h.divergingColor(b.decodeLevel(code, -2, 1) / 2)]),
+            digit: [pixels.slice(0, 3), pixels.slice(4, 7), pixels.slice(8, 11), pixels.slice(12, 15)],
+            paper: [0, 255, 128, 64].map((v) => h.paperColor(v, t.INK_STRENGTH)),
+            encoded: Array.from(b.encodeKernels('k', [-2, 0, 1, 2], [1, 1, 2, 2]).bytes),
+            strip: [sm.stripLayout(10), sm.stripLayout(300, 128), sm.pixelScale(5, 52)],
+        };
+    }""")
+    assert r["read"][0] == {"config": {"train_size": 10000, "momentum": 0, "optimizer": "nesterov"},
+                            "errors": {"seed": "Enter a whole number.", "lr": "\u201cabc\u201d is not a number.",
+                                       "epochs": "Enter a number.",
+                                       "momentum": "Nesterov momentum needs a momentum above 0."}}
+    assert r["read"][1] == {"config": {"train_size": None, "seed": 7, "lr": -0.001, "epochs": 3, "momentum": 0.9,
+                                       "optimizer": "sgd"}, "errors": {}}
+    assert r["refused"] == [
+        {"lr": "Must be less than or equal to 10", "epochs": "epochs must be at least 1",
+         "": "Value error, Nesterov momentum needs momentum > 0"},
+        {"batch_size": "Must be a valid integer"},  # FastAPI's own list, under detail
+        {"lr": "Cannot resume: lr is too high"},  # a sentence that names a field goes to it
+        {"": "The queue is full."},
+        {"": "The server answered 502."},
+    ]
+    xs = [0.25, 0.5, 0.75, 1]
+    assert r["series"]["points"] == 3  # the replayed batch 3 replaced batches 3 and 4
+    loss = r["series"]["loss"]
+    assert loss[0] == xs and loss[1] == [1, 0.5, 0.9, None] and loss[3] == [None, None, None, 0.5]
+    assert loss[2][:3] == pytest.approx([1, 0.14 / 0.19, 0.216 / 0.271])  # smoothed, the start-up bias removed
+    assert loss[4] == [None, None, None, 0.6]
+    assert r["series"]["accuracy"] == [xs, [0.1, 0.2, 0.2, None], [None, None, None, 0.8], [None, None, None, 0.7]]
+    assert r["smooth"] == pytest.approx([1, 1, 1])
+    assert r["compare"][0] == [1, 2]
+    assert r["compare"][1] == pytest.approx([10, 5]) and r["compare"][2] == [None, 50]
+    assert r["best"][0] == pytest.approx(0.05) and r["best"][1] is None
+    assert r["final"][0] == pytest.approx(0.07) and r["final"][1] is None
+    assert [a["pause"] for a in r["allowed"]] == [True, False, False, False]
+    assert [a["resume"] for a in r["allowed"]] == [False, True, False, False]
+    assert [a["weights"] for a in r["allowed"]] == [False, False, True, False]
+    assert r["progress"] == [pytest.approx(1.5 / 4), 0.75, 0]
+    for got, want in r["kernel"] + r["activation"]:
+        assert got == want
+    assert r["digit"] == r["paper"]  # a digit is painted with the shared paper colours
+    assert r["encoded"] == [1, 128, 192, 255]
+    assert r["strip"] == [{"rows": 1, "cols": 10}, {"rows": 3, "cols": 100}, 10]
     page_problems.assert_none()

@@ -3,7 +3,7 @@
 
 import uPlot from "/static/vendor/uplot/uPlot.esm.js";
 
-import { DASH, formatNumber } from "./training-math.js";
+import { DASH, formatPercent, formatSignificant } from "../shared/numbers.js";
 
 export const COLORS = Object.freeze({
   batch: "rgba(232, 89, 12, 0.7)", // batches: orange; the smoothed loss solid, single batches faint
@@ -25,17 +25,17 @@ const AXIS = {
 
 /** Axis tick labels and legend values for a series of fractions shown as percentages. */
 export const percent = {
-  ticks: (u, splits) => splits.map((v) => (v == null ? "" : `${formatNumber(v * 100, 3)}%`)),
-  value: (u, v) => (v == null ? DASH : `${(v * 100).toFixed(2)}%`),
+  ticks: (u, splits) => splits.map((v) => (v == null ? "" : `${formatSignificant(v * 100, 3)}%`)),
+  value: (u, v) => (v == null ? DASH : formatPercent(v, 2)),
 };
 /** ... of values already in percent. */
 export const percentPoints = {
-  ticks: (u, splits) => splits.map((v) => (v == null ? "" : `${formatNumber(v, 3)}%`)),
-  value: (u, v) => (v == null ? DASH : `${v.toFixed(2)}%`),
+  ticks: (u, splits) => splits.map((v) => (v == null ? "" : `${formatSignificant(v, 3)}%`)),
+  value: (u, v) => (v == null ? DASH : formatPercent(v / 100, 2)),
 };
 export const plain = {
-  ticks: (u, splits) => splits.map((v) => (v == null ? "" : formatNumber(v, 3))),
-  value: (u, v) => (v == null ? DASH : formatNumber(v, 4)),
+  ticks: (u, splits) => splits.map((v) => (v == null ? "" : formatSignificant(v, 3))),
+  value: (u, v) => (v == null ? DASH : formatSignificant(v, 4)),
 };
 
 /**
@@ -79,7 +79,7 @@ export class LineChart {
         { ...AXIS, label: options.yLabel, labelSize: 20, size: 52, values: format.ticks },
       ],
       series: [
-        { label: options.xLabel, value: (u, v) => (v == null ? DASH : formatNumber(v, 3)) },
+        { label: options.xLabel, value: (u, v) => (v == null ? DASH : formatSignificant(v, 3)) },
         ...options.series.map((s) => ({
           label: s.label,
           stroke: s.stroke,

@@ -1,34 +1,34 @@
-// Two runs side by side, as in the tutorial: test error (or accuracy) per epoch, and what each
-// network cost in parameters. Changing a run or the metric dispatches "compare-change"
-// (detail: {a, b, metric}); the page fetches the runs' histories and calls show().
+// Two runs side by side, as in the tutorial: test error (or accuracy) per epoch, what each
+// network cost in parameters, and one sentence comparing the two, worded from those numbers.
+// Changing a run or the metric dispatches "compare-change" (detail: {a, b, metric}); the page
+// fetches the runs' histories and calls show(). The intro's sentence compares the tutorial's
+// own numbers the same way.
 
+import { el } from "../shared/dom.js";
+import { DASH, formatDuration, formatInteger, formatPercent } from "../shared/numbers.js";
 import { COLORS, LineChart, percentPoints } from "./charts.js";
-import {
-  DASH,
-  MODEL_NAMES,
-  bestTestError,
-  compareData,
-  describeConfig,
-  formatCount,
-  formatDuration,
-  formatPercent,
-} from "./training-math.js";
+import { comparisonSentence, tutorialSentence } from "./compare-words.js";
+import { Panel } from "./panel.js";
+import { describeSettings, modelName } from "./run-words.js";
+import { bestTestError, compareData, finalTestError } from "./run-series.js";
 
-export class CompareView {
-  /** @param {HTMLElement} root the [data-compare-view] section */
-  constructor(root) {
-    this.root = root;
+const SIDES = [{ key: "A", color: COLORS.runA }, { key: "B", color: COLORS.runB, dash: [7, 4] }];
+
+export class CompareView extends Panel {
+  /** @param {HTMLElement} root the [data-compare-view] section
+   * @param {{allImages?: number}} options the size of the whole training set */
+  constructor(root, { allImages = null } = {}) {
+    super(root, ["compare-rows", "compare-title", "compare-verdict", "tutorial-sentence"]);
     this.selects = { a: root.querySelector('[data-compare-run="a"]'), b: root.querySelector('[data-compare-run="b"]') };
-    this.rows = root.querySelector("[data-compare-rows]");
     this.chartBox = root.querySelector('[data-chart="compare"]');
-    this.title = root.querySelector("[data-compare-title]");
     this.parameters = JSON.parse(root.dataset.parameters || "{}");
+    this.allImages = allImages;
     this.chart = null;
     this.chartKey = "";
-    this.runs = [];
-    const changed = () => root.dispatchEvent(new CustomEvent("compare-change", { bubbles: true, detail: this.value() }));
-    for (const select of Object.values(this.selects)) select.addEventListener("change", changed);
-    for (const radio of root.querySelectorAll('input[name="compare-metric"]')) radio.addEventListener("change", changed);
+    this.parts.tutorialSentence.textContent = tutorialSentence(this.parameters, JSON.parse(root.dataset.tutorialErrors || "{}"));
+    root.addEventListener("change", (event) => {
+      if (event.target.matches("[data-compare-run], input[name='compare-metric']")) this.emit("compare-change", this.value());
+    });
   }
 
   value() {
@@ -39,7 +39,6 @@ export class CompareView {
   /** Fills the two pickers with the runs that have finished an epoch. True when a choice changed. */
   setRuns(runs) {
     const usable = runs.filter((r) => r.epochs_done > 0);
-    this.runs = usable;
     const before = this.value();
     const ids = new Set(usable.map((r) => r.id));
     const newest = (model, not) => usable.find((r) => r.config?.model === model && r.id !== not)?.id;
@@ -48,8 +47,7 @@ export class CompareView {
     if (!a && b) [a, b] = [b, ""];
     for (const [key, select] of Object.entries(this.selects)) {
       const none = new Option(key === "a" ? "(no run yet)" : "(none)", "");
-      const options = usable.map((run) => new Option(this.label(run), run.id));
-      select.replaceChildren(none, ...options);
+      select.replaceChildren(none, ...usable.map((run) => new Option(this.label(run), run.id)));
       select.value = key === "a" ? a : b;
     }
     this.root.dataset.runs = String(usable.length);
@@ -58,24 +56,28 @@ export class CompareView {
 
   label(run) {
     const accuracy = run.test_accuracy == null ? "" : ` \u00b7 ${formatPercent(run.test_accuracy)}`;
-    return `${MODEL_NAMES[run.config?.model] ?? run.config?.model} \u00b7 ${run.id}${accuracy} \u00b7 ${run.epochs_done} ep.`;
+    return `${modelName(run.config?.model)} \u00b7 ${run.id}${accuracy} \u00b7 ${run.epochs_done} ep.`;
   }
 
   /** @param {Array<object|null>} details RunDetail objects for A and B (null when not chosen) */
   show(details, metric) {
-    const chosen = details.map((d, i) => ({ run: d, key: i ? "B" : "A", color: i ? COLORS.runB : COLORS.runA }))
-      .filter((x) => x.run);
+    const chosen = details.map((run, i) => ({ ...SIDES[i], run })).filter((side) => side.run);
+    this.drawChart(chosen, metric);
+    this.parts.compareTitle.textContent = metric === "error"
+      ? "Test error per epoch (lower is better)" : "Test accuracy per epoch";
+    this.parts.compareRows.replaceChildren(...chosen.map((side) => this.row(side)));
+    this.parts.compareRows.closest("table").hidden = chosen.length === 0;
+    this.parts.compareVerdict.textContent = chosen.length === 2 ? this.verdict(chosen) : "";
+    this.root.dataset.shown = String(chosen.length);
+  }
+
+  drawChart(chosen, metric) {
     const key = `${metric}|${chosen.map((c) => `${c.key}:${c.run.id}`).join(",")}`;
     if (key !== this.chartKey) {
       this.chart?.destroy();
       this.chart = new LineChart(this.chartBox, {
-        series: chosen.map((c) => ({
-          label: `${c.key}: ${MODEL_NAMES[c.run.config?.model] ?? "run"} (${c.run.id})`,
-          stroke: c.color,
-          width: 2,
-          points: true,
-          dash: c.key === "B" ? [7, 4] : undefined,
-        })),
+        series: chosen.map((c) => ({ label: `${c.key}: ${modelName(c.run.config?.model, "run")} (${c.run.id})`,
+          stroke: c.color, width: 2, points: true, dash: c.dash })),
         xLabel: "epoch",
         xIncrs: [1, 2, 5, 10, 20, 50],
         yLabel: metric === "error" ? "test error" : "test accuracy",
@@ -85,45 +87,39 @@ export class CompareView {
       this.chartKey = key;
     }
     this.chart.setData(chosen.length ? compareData(chosen.map((c) => c.run.history ?? []), metric) : [[]]);
-    this.title.textContent = metric === "error" ? "Test error per epoch (lower is better)" : "Test accuracy per epoch";
+  }
 
-    this.rows.replaceChildren(...chosen.map((c) => {
-      const history = c.run.history ?? [];
-      const last = history[history.length - 1];
-      const best = bestTestError(history);
-      const settings = describeConfig(c.run.config).split(" \u00b7 ").slice(1).join(" \u00b7 ");
-      const cells = [
-        c.key,
-        [MODEL_NAMES[c.run.config?.model] ?? c.run.config?.model, settings],
-        formatCount(this.parameters[c.run.config?.model]),
-        `${history.length}`,
-        last ? formatPercent(1 - last.test_accuracy) : DASH,
-        best == null ? DASH : formatPercent(best),
-        last ? formatDuration(last.elapsed_seconds) : DASH,
-      ];
-      const tr = document.createElement("tr");
-      tr.dataset.run = c.run.id;
-      cells.forEach((content, i) => {
-        const cell = document.createElement(i === 0 ? "th" : "td");
-        if (i === 0) {
-          cell.scope = "row";
-          const swatch = document.createElement("span");
-          swatch.className = `tr-swatch tr-swatch-${c.key.toLowerCase()}`;
-          swatch.setAttribute("aria-hidden", "true");
-          cell.append(swatch, content);
-        } else if (Array.isArray(content)) {
-          const note = document.createElement("span");
-          note.className = "tr-table-note";
-          note.textContent = content[1];
-          cell.append(content[0], note);
-        } else {
-          cell.append(content);
-        }
-        tr.append(cell);
-      });
-      return tr;
-    }));
-    this.rows.closest("table").hidden = chosen.length === 0;
-    this.root.dataset.shown = String(chosen.length);
+  /** "Run A's LeNet-5 has 4.07 times fewer parameters than run B's MLP ... and gets ...". */
+  verdict([a, b]) {
+    const side = (c) => ({
+      subject: `Run ${c.key}\u2019s ${modelName(c.run.config?.model)}`,
+      object: `run ${c.key}\u2019s ${modelName(c.run.config?.model)}`,
+      parameters: this.parameters[c.run.config?.model],
+      error: finalTestError(c.run.history),
+      epochs: c.run.history?.length ?? 0,
+    });
+    return comparisonSentence(side(a), side(b));
+  }
+
+  row({ key, run }) {
+    const history = run.history ?? [];
+    const last = history[history.length - 1];
+    const final = finalTestError(history);
+    const best = bestTestError(history);
+    const swatch = el("span", `tr-swatch tr-swatch-${key.toLowerCase()}`);
+    swatch.setAttribute("aria-hidden", "true");
+    const head = el("th");
+    head.scope = "row";
+    head.append(swatch, key);
+    const network = el("td");
+    const settings = describeSettings(run.config, { allImages: this.allImages });
+    network.append(modelName(run.config?.model), el("span", "tr-table-note", settings));
+    const cells = [formatInteger(this.parameters[run.config?.model]), `${history.length}`,
+      final == null ? DASH : formatPercent(final), best == null ? DASH : formatPercent(best),
+      last ? formatDuration(last.elapsed_seconds) : DASH].map((text) => el("td", "", text));
+    const tr = el("tr");
+    tr.dataset.run = run.id;
+    tr.append(head, network, ...cells);
+    return tr;
   }
 }

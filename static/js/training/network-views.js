@@ -1,53 +1,65 @@
 // Inside the network: the kernels of the first layers (or, for the MLP, its first units' weights
-// as pictures), and one fixed test digit's feature maps layer by layer.
+// as pictures), and one fixed test digit's feature maps layer by layer. Each layer is one figure
+// (a caption over a canvas), made the first time the layer arrives and redrawn after that.
 
-import { drawDigit, drawKernels, drawMaps, drawStrip } from "./heatmaps.js";
-import {
-  ARROW,
-  TIMES,
-  argmax,
-  className,
-  formatNumber,
-  kernelNote,
-  layerNote,
-  sizeOf,
-} from "./training-math.js";
+import { el } from "../shared/dom.js";
+import { formatShape, formatSignificant } from "../shared/numbers.js";
+import { argmax, sizeOf } from "./byte-codes.js";
+import { PictureView } from "./panel.js";
+import { kernelNote, layerNote, probeWords } from "./picture-words.js";
+import { drawDigit, drawKernels, drawMaps, drawStrip } from "./small-multiples.js";
 
-function figure(className) {
-  const fig = document.createElement("figure");
-  fig.className = className;
-  const caption = document.createElement("figcaption");
-  const canvas = document.createElement("canvas");
-  canvas.setAttribute("role", "img");
-  fig.append(caption, canvas);
-  return { fig, caption, canvas };
-}
-
-function caption(element, name, note) {
-  const strong = document.createElement("strong");
-  strong.textContent = name;
-  const span = document.createElement("span");
-  span.textContent = note;
-  element.replaceChildren(strong, " ", span);
-}
-
-export class KernelsView {
-  /** @param {HTMLElement} root the [data-kernels-view] section */
-  constructor(root) {
-    this.root = root;
-    this.layers = root.querySelector("[data-kernel-layers]");
-    this.empty = root.querySelector("[data-kernels-empty]");
-    this.note = root.querySelector("[data-kernels-source]");
+/** A picture panel of one figure per layer, by layer name. */
+class LayerFigures extends PictureView {
+  constructor(root, names) {
+    super(root, names);
     this.figures = new Map();
-    this.version = 0;
   }
 
   clear(text) {
+    super.clear(text);
     this.figures.clear();
-    this.layers.replaceChildren();
-    this.empty.hidden = false;
-    if (text) this.empty.textContent = text;
-    this.note.textContent = "";
+  }
+
+  /** The figure for `name` (made on first use with `className`, then `setup(entry)`). */
+  figure(name, className, setup = () => {}) {
+    let entry = this.figures.get(name);
+    if (!entry) {
+      entry = { fig: el("figure", className), caption: el("figcaption"), canvas: el("canvas") };
+      entry.canvas.setAttribute("role", "img");
+      entry.fig.append(entry.caption, entry.canvas);
+      setup(entry);
+      this.figures.set(name, entry);
+      this.content.append(entry.fig);
+    }
+    return entry;
+  }
+
+  /** Removes the figures of layers not in `names`. */
+  keepOnly(names) {
+    for (const [name, entry] of this.figures) {
+      if (!names.has(name)) {
+        entry.fig.remove();
+        this.figures.delete(name);
+      }
+    }
+  }
+
+  /** Marks the end of a drawing: the panel's note says what it shows (e.g. "step 120"). */
+  finish(source) {
+    this.drawn();
+    this.note.textContent = source;
+  }
+}
+
+function setCaption(element, name, note) {
+  element.replaceChildren(el("strong", "", name), " ", el("span", "", note));
+}
+
+export class KernelsView extends LayerFigures {
+  /** @param {HTMLElement} root the [data-kernels-view] section */
+  constructor(root) {
+    super(root, { content: "kernel-layers", empty: "kernels-empty", note: "kernels-source" });
   }
 
   /**
@@ -55,49 +67,49 @@ export class KernelsView {
    * @param {{model: string, source: string}} context source: what the pictures show, e.g. "step 120"
    */
   show(layers, { model, source }) {
-    this.empty.hidden = true;
+    this.showing();
     for (const layer of layers) {
-      let entry = this.figures.get(layer.name);
-      if (!entry) {
-        entry = figure("tr-kernel-figure");
-        entry.canvas.dataset.kernels = layer.name;
-        this.figures.set(layer.name, entry);
-        this.layers.append(entry.fig);
-      }
+      const entry = this.figure(layer.name, "tr-kernel-figure", (e) => {
+        e.canvas.dataset.kernels = layer.name;
+      });
       const wide = layer.shape[2] > 8; // the MLP's 28x28 pictures
       drawKernels(entry.canvas, layer, wide ? { target: 56, maxCols: 8 } : { target: layer.shape[1] > 1 ? 20 : 52 });
       const note = kernelNote(layer, model);
-      caption(entry.caption, layer.name, `${note} \u00b7 colour scale \u00b1${formatNumber(layer.scale)}`);
+      const scale = formatSignificant(layer.scale);
+      setCaption(entry.caption, layer.name, `${note} \u00b7 colour scale \u00b1${scale}`);
       entry.canvas.setAttribute("aria-label", `${layer.name} weights: ${note}; blue positive, red negative, `
-        + `white zero, strongest \u00b1${formatNumber(layer.scale)}`);
+        + `white zero, strongest \u00b1${scale}`);
     }
-    this.version += 1;
-    this.root.dataset.version = String(this.version);
-    this.note.textContent = source;
+    this.finish(source);
   }
 }
 
-export class ProbeView {
+/** Under the 10 scores of the last layer: the class numbers, the highest one marked. */
+function addLogitLabels(entry) {
+  entry.labels = el("ol", "tr-logit-labels");
+  entry.labels.setAttribute("aria-hidden", "true");
+  entry.labels.start = 0;
+  const wrap = el("div", "tr-logits");
+  entry.canvas.replaceWith(wrap);
+  wrap.append(entry.canvas, entry.labels);
+}
+
+function markBest(labels, layer) {
+  const best = argmax(layer.bytes);
+  const classes = Array.from({ length: sizeOf(layer.shape) }, (_, i) => el("li", i === best ? "is-best" : "", String(i)));
+  labels.replaceChildren(...classes);
+}
+
+export class ProbeView extends LayerFigures {
   /** @param {HTMLElement} root the [data-probe-view] section */
   constructor(root) {
-    this.root = root;
-    this.digit = root.querySelector("[data-probe-canvas]");
-    this.digitCaption = root.querySelector("[data-probe-caption]");
-    this.layers = root.querySelector("[data-probe-layers]");
-    this.body = root.querySelector("[data-probe-body]");
-    this.empty = root.querySelector("[data-probe-empty]");
-    this.note = root.querySelector("[data-probe-source]");
-    this.figures = new Map();
-    this.version = 0;
+    super(root, { content: "probe-layers", empty: "probe-empty", note: "probe-source",
+      parts: ["probe-canvas", "probe-caption", "probe-body"] });
   }
 
   clear(text) {
-    this.figures.clear();
-    this.layers.replaceChildren();
-    this.body.hidden = true;
-    this.empty.hidden = false;
-    if (text) this.empty.textContent = text;
-    this.note.textContent = "";
+    super.clear(text);
+    this.parts.probeBody.hidden = true;
   }
 
   /**
@@ -105,64 +117,39 @@ export class ProbeView {
    * @param {Array<{name: string, shape: number[], min: number, max: number, bytes: Uint8Array}>} layers
    */
   show(probe, layers, { model, dataset, step }) {
-    this.body.hidden = false;
-    this.empty.hidden = true;
-    drawDigit(this.digit, probe.bytes, { scale: 4 });
+    const { probeCanvas, probeCaption, probeBody } = this.parts;
+    probeBody.hidden = false;
+    this.showing();
+    drawDigit(probeCanvas, probe.bytes, { scale: 4 });
     const last = layers[layers.length - 1];
-    const predicted = last && sizeOf(last.shape) === 10 ? argmax(last.bytes) : null;
-    const truth = className(probe.label, dataset);
-    const answer = predicted == null ? "" : className(predicted, dataset);
-    this.digitCaption.textContent = predicted == null ? `a ${truth}` : `a ${truth} ${ARROW} says ${answer}`;
-    this.digitCaption.dataset.right = String(predicted === probe.label);
-    this.digit.setAttribute("aria-label", `The probe: a test image of a ${truth}`
-      + (predicted == null ? "" : `; the network currently says ${answer}`));
+    const words = probeWords(probe.label, last && sizeOf(last.shape) === 10 ? argmax(last.bytes) : null, dataset);
+    probeCaption.textContent = words.caption;
+    probeCaption.dataset.right = String(words.right);
+    probeCanvas.setAttribute("aria-label", words.label);
 
-    const seen = new Set();
+    const side = Math.round(Math.sqrt(probe.bytes.length));
+    let previous = [1, side, side];
     for (const layer of layers) {
-      seen.add(layer.name);
-      let entry = this.figures.get(layer.name);
-      const isMap = layer.shape.length === 3;
-      if (!entry) {
-        entry = figure(`tr-layer ${isMap ? "tr-layer-maps" : "tr-layer-vector"}`);
-        entry.canvas.dataset.layer = layer.name;
-        if (!isMap && sizeOf(layer.shape) === 10) {
-          entry.labels = document.createElement("ol");
-          entry.labels.className = "tr-logit-labels";
-          entry.labels.setAttribute("aria-hidden", "true");
-          entry.labels.start = 0;
-          const wrap = document.createElement("div");
-          wrap.className = "tr-logits";
-          entry.canvas.replaceWith(wrap);
-          wrap.append(entry.canvas, entry.labels);
-        }
-        this.figures.set(layer.name, entry);
-        this.layers.append(entry.fig);
-      }
-      if (isMap) drawMaps(entry.canvas, layer, { target: layer.shape[2] >= 20 ? 56 : 40, maxCols: 8 });
-      else drawStrip(entry.canvas, layer, { width: 300 });
-      if (entry.labels) {
-        const best = argmax(layer.bytes);
-        entry.labels.replaceChildren(...Array.from({ length: 10 }, (_, i) => {
-          const li = document.createElement("li");
-          li.textContent = String(i);
-          if (i === best) li.className = "is-best";
-          return li;
-        }));
-      }
-      const shape = layer.shape.join(TIMES);
-      const range = `${formatNumber(layer.min)} \u2026 ${formatNumber(layer.max)}`;
-      caption(entry.caption, layer.name, `${shape} \u00b7 ${layerNote(layer.name, layer.shape, model)}`);
-      entry.caption.title = `values from ${range}`;
-      entry.canvas.setAttribute("aria-label", `${layer.name} output, ${shape}, values from ${range}`);
+      this.showLayer(layer, layerNote(layer.name, layer.shape, model, previous));
+      previous = layer.shape;
     }
-    for (const [name, entry] of this.figures) {
-      if (!seen.has(name)) {
-        entry.fig.remove();
-        this.figures.delete(name);
-      }
-    }
-    this.version += 1;
-    this.root.dataset.version = String(this.version);
-    this.note.textContent = `step ${step}`;
+    this.keepOnly(new Set(layers.map((layer) => layer.name)));
+    this.finish(`step ${step}`);
+  }
+
+  showLayer(layer, note) {
+    const isMap = layer.shape.length === 3;
+    const entry = this.figure(layer.name, `tr-layer ${isMap ? "tr-layer-maps" : "tr-layer-vector"}`, (e) => {
+      e.canvas.dataset.layer = layer.name;
+      if (!isMap && sizeOf(layer.shape) === 10) addLogitLabels(e);
+    });
+    if (isMap) drawMaps(entry.canvas, layer, { target: layer.shape[2] >= 20 ? 56 : 40, maxCols: 8 });
+    else drawStrip(entry.canvas, layer, { width: 300 });
+    if (entry.labels) markBest(entry.labels, layer);
+    const shape = formatShape(layer.shape);
+    const range = `${formatSignificant(layer.min)} \u2026 ${formatSignificant(layer.max)}`;
+    setCaption(entry.caption, layer.name, `${shape} \u00b7 ${note}`);
+    entry.caption.title = `values from ${range}`;
+    entry.canvas.setAttribute("aria-label", `${layer.name} output, ${shape}, values from ${range}`);
   }
 }

@@ -2,7 +2,7 @@
 // Submitting dispatches "run-start" (detail: {config}) on the form; the page posts it and hands
 // any error answer back with showErrors().
 
-import { readConfig } from "./training-math.js";
+import { readConfig } from "./form-values.js";
 
 export class RunForm {
   /** @param {HTMLFormElement} form the [data-run-form] element */
@@ -48,6 +48,12 @@ export class RunForm {
 
   get fieldNames() {
     return this.specs.map((s) => s.name);
+  }
+
+  /** The whole training set's size (what an empty "Training images" means), or null. */
+  get allImages() {
+    const size = Number(this.form.dataset.allImages);
+    return Number.isInteger(size) && size > 0 ? size : null;
   }
 
   /** Every field back to the API's default, then ``values`` on top. */

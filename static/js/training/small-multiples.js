@@ -1,51 +1,65 @@
-// Drawing small multiples on a canvas: kernels, feature maps, vectors as strips, and digits.
-// Each value becomes a square block of pixels; tiles get a thin frame so a white (zero) tile
-// still shows its edge. The canvas is sized in CSS pixels and scaled down by CSS on narrow
-// screens (image-rendering: pixelated keeps the blocks sharp).
+// Small multiples on a canvas: kernels, feature maps, vectors as strips, and digits. Each value
+// becomes a square block of pixels; tiles get a thin frame so a white (zero) tile still shows its
+// edge. A single picture (a digit) goes through the shared heat-map drawer. The canvas is sized
+// in CSS pixels and scaled down by CSS on narrow screens (image-rendering: pixelated keeps the
+// blocks sharp).
 
-import { KERNEL_LUT, activationLut, inkLevel, paint, pixelScale, sizeOf, stripLayout } from "./training-math.js";
+import { drawHeatmap, paperColor } from "../shared/heatmap.js";
+import { sizeOf } from "./byte-codes.js";
+import { INK_STRENGTH, KERNEL_TABLE, activationTable, cssColour, paint } from "./colour-tables.js";
 
 const FRAME = [207, 213, 226, 255];
+
+/** A vector of ``n`` values as a strip, wrapped into rows of at most ``maxCols``. */
+export function stripLayout(n, maxCols = 128) {
+  const rows = Math.max(1, Math.ceil(n / maxCols));
+  const cols = Math.ceil(n / rows);
+  return { rows, cols };
+}
+
+/** Pixels per value so a map of ``side`` values is about ``target`` pixels wide (at least 1). */
+export function pixelScale(side, target) {
+  return Math.max(1, Math.round(target / Math.max(1, side)));
+}
+
+/** Copies ``rgba`` (h x w pixels) into ``out`` (an image ``width`` wide) at left, top, each pixel
+ * a ``scale`` x ``scale`` block. */
+function blit(out, width, rgba, { h, w, left, top, scale }) {
+  for (let y = 0; y < h * scale; y += 1) {
+    const source = Math.floor(y / scale) * w * 4;
+    const row = ((top + y) * width + left) * 4;
+    for (let x = 0; x < w * scale; x += 1) {
+      const from = source + Math.floor(x / scale) * 4;
+      const to = row + x * 4;
+      for (let k = 0; k < 4; k += 1) out[to + k] = rgba[from + k];
+    }
+  }
+}
 
 /**
  * Draws ``tiles`` (arrays of codes, each ``h`` x ``w``) in a grid of ``cols`` columns.
  * @param {HTMLCanvasElement} canvas
  * @param {{tiles: Uint8Array[], h: number, w: number, cols: number, scale: number, gap?: number,
- *          table: Uint8ClampedArray | ((index: number) => Uint8ClampedArray)}} spec
+ *          table: Uint8ClampedArray}} spec
  */
-export function drawTiles(canvas, { tiles, h, w, cols, scale, gap = 3, table, frame = true }) {
+export function drawTiles(canvas, { tiles, h, w, cols, scale, gap = 3, table }) {
   const rows = Math.ceil(tiles.length / cols);
-  const border = frame ? 1 : 0;
-  const tileW = w * scale + 2 * border;
-  const tileH = h * scale + 2 * border;
+  const tileW = w * scale + 2;
+  const tileH = h * scale + 2;
   const width = Math.max(1, cols * tileW + (cols - 1) * gap);
   const height = Math.max(1, rows * tileH + (rows - 1) * gap);
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
   const context = canvas.getContext("2d");
   const image = context.createImageData(width, height);
-  const out = image.data;
   const rgba = new Uint8ClampedArray(h * w * 4);
   tiles.forEach((codes, index) => {
     const left = (index % cols) * (tileW + gap);
     const top = Math.floor(index / cols) * (tileH + gap);
-    if (border) {
-      for (let y = top; y < top + tileH; y += 1) {
-        for (let x = left; x < left + tileW; x += 1) out.set(FRAME, (y * width + x) * 4);
-      }
+    for (let y = top; y < top + tileH; y += 1) {
+      for (let x = left; x < left + tileW; x += 1) image.data.set(FRAME, (y * width + x) * 4);
     }
-    paint(rgba, codes, typeof table === "function" ? table(index) : table);
-    for (let y = 0; y < h * scale; y += 1) {
-      const sy = Math.floor(y / scale);
-      const row = ((top + border + y) * width + left + border) * 4;
-      for (let x = 0; x < w * scale; x += 1) {
-        const source = (sy * w + Math.floor(x / scale)) * 4;
-        out[row + x * 4] = rgba[source];
-        out[row + x * 4 + 1] = rgba[source + 1];
-        out[row + x * 4 + 2] = rgba[source + 2];
-        out[row + x * 4 + 3] = 255;
-      }
-    }
+    blit(image.data, width, paint(rgba, codes, table), { h, w, left: left + 1, top: top + 1, scale });
   });
   context.putImageData(image, 0, 0);
   return { width, height, rows, cols };
@@ -70,7 +84,7 @@ export function drawKernels(canvas, layer, { target = 40, maxCols = 16 } = {}) {
   }
   const cols = inputs === 1 ? Math.min(out, maxCols) : out;
   return drawTiles(canvas, { tiles, h: kh, w: kw, cols, scale: pixelScale(kw, target), gap: inputs === 1 ? 6 : 3,
-    table: KERNEL_LUT });
+    table: KERNEL_TABLE });
 }
 
 /** Feature maps (C, H, W) over the layer's min..max, zero white, one tile per channel. */
@@ -78,7 +92,7 @@ export function drawMaps(canvas, layer, { target = 56, maxCols = 8 } = {}) {
   const [channels, h, w] = layer.shape;
   const tiles = splitTiles(layer.bytes, channels, h * w);
   return drawTiles(canvas, { tiles, h, w, cols: Math.min(channels, maxCols), scale: pixelScale(w, target), gap: 4,
-    table: activationLut(layer.min, layer.max) });
+    table: activationTable(layer.min, layer.max) });
 }
 
 /** A vector (D,) as a strip of cells, wrapped into rows; ``width`` is the strip's target width. */
@@ -93,18 +107,16 @@ export function drawStrip(canvas, layer, { width = 360, maxCols = 128, cellHeigh
   canvas.height = rows * height + (rows - 1) * gap;
   const context = canvas.getContext("2d");
   context.clearRect(0, 0, canvas.width, canvas.height);
-  const table = activationLut(layer.min, layer.max);
+  const table = activationTable(layer.min, layer.max);
   for (let i = 0; i < n; i += 1) {
-    const c = layer.bytes[i] * 3;
-    context.fillStyle = `rgb(${table[c]}, ${table[c + 1]}, ${table[c + 2]})`;
+    context.fillStyle = cssColour(table, layer.bytes[i]);
     context.fillRect((i % cols) * cell, Math.floor(i / cols) * (height + gap), cell - inner, height);
   }
   return { rows, cols, cell };
 }
 
-/** A 28x28 digit (0 paper .. 255 ink) as dark ink on white. */
-export function drawDigit(canvas, bytes, { scale = 2, side = 28 } = {}) {
-  const grey = new Uint8ClampedArray(256 * 3);
-  for (let v = 0; v < 256; v += 1) grey.fill(inkLevel(v), v * 3, v * 3 + 3);
-  return drawTiles(canvas, { tiles: [bytes], h: side, w: side, cols: 1, scale, gap: 0, table: grey, frame: false });
+/** A square digit (0 paper .. 255 ink, ``side`` x ``side``) as dark ink on white. */
+export function drawDigit(canvas, bytes, { scale = 2, side = Math.round(Math.sqrt(bytes.length)) } = {}) {
+  const rows = Array.from({ length: side }, (_, y) => bytes.subarray(y * side, (y + 1) * side));
+  return drawHeatmap(canvas, rows, { colour: (v) => paperColor(v, INK_STRENGTH), scale });
 }

@@ -1,0 +1,94 @@
+// The training page's parts and its state, in one object every controller module is handed:
+//
+//   page.root    the [data-training-page] element (its data-* attributes say what is on screen)
+//   page.views   the widgets: form, status, list, kernels, probe, confusion, missed, compare,
+//                lossChart, accuracyChart
+//   page.series  the watched run's batches and epochs (RunSeries), as the charts draw them
+//   page.state   watched: the run on screen (see run-watcher.js), runs: the last list of runs,
+//                frame: the pending animation frame, listTimer / listPending: the list's polling,
+//                details: run details fetched for the comparison, by id, epochs and status
+//
+// and the drawing every controller asks for: the status header, the charts, a clean slate.
+
+import { COLORS, LineChart, percent, plain } from "./charts.js";
+import { CompareView } from "./compare-view.js";
+import { ConfusionView, MisclassifiedView } from "./evaluation-views.js";
+import { KernelsView, ProbeView } from "./network-views.js";
+import { RunForm } from "./run-form.js";
+import { RunList } from "./run-list.js";
+import { RunSeries } from "./run-series.js";
+import { RunStatus } from "./run-status.js";
+
+function charts(root) {
+  const lossChart = new LineChart(root.querySelector('[data-chart="loss"]'), {
+    series: [
+      { label: "train, per batch", stroke: COLORS.batchFaint, width: 1 },
+      { label: "train, smoothed", stroke: COLORS.smooth, width: 1.5 },
+      { label: "train, epoch", stroke: COLORS.train, width: 2, points: true },
+      { label: "test, epoch", stroke: COLORS.test, width: 2, points: true, dash: [6, 3] },
+    ],
+    xLabel: "epoch", yLabel: "loss", format: plain, log: true, sync: "training",
+  });
+  const accuracyChart = new LineChart(root.querySelector('[data-chart="accuracy"]'), {
+    series: [
+      { label: "train, this epoch so far", stroke: COLORS.batch, width: 1 },
+      { label: "train, epoch", stroke: COLORS.train, width: 2, points: true },
+      { label: "test, epoch", stroke: COLORS.test, width: 2, points: true, dash: [6, 3] },
+    ],
+    xLabel: "epoch", yLabel: "accuracy", format: percent, sync: "training",
+  });
+  return { lossChart, accuracyChart };
+}
+
+/** The page object for `root`: its widgets, the watched run's series, and the state. */
+export function createTrainingPage(root) {
+  const part = (name) => root.querySelector(`[data-${name}]`);
+  const form = new RunForm(part("run-form"));
+  const sizes = { allImages: form.allImages };
+  const views = {
+    form,
+    status: new RunStatus(part("run-status"), sizes),
+    list: new RunList(part("run-list"), sizes),
+    kernels: new KernelsView(part("kernels-view")),
+    probe: new ProbeView(part("probe-view")),
+    confusion: new ConfusionView(part("confusion-view")),
+    missed: new MisclassifiedView(part("misclassified-view")),
+    compare: new CompareView(part("compare-view"), sizes),
+    ...charts(root),
+  };
+  const state = { watched: null, runs: [], frame: 0, listTimer: 0, listPending: 0, details: new Map() };
+  return { root, views, series: new RunSeries(), state };
+}
+
+/** The status header, from the watched run (or "no run"). */
+export function renderStatus(page) {
+  const run = page.state.watched ?? { id: null, status: "idle" };
+  page.views.status.render({ ...run, latest: page.series.latest, lastEpoch: page.series.lastEpoch });
+  page.root.dataset.runId = run.id ?? "";
+  page.root.dataset.status = run.status;
+}
+
+function draw(page) {
+  const { series, views, root } = page;
+  page.state.frame = 0;
+  views.lossChart.setData(series.chartData("loss", { smooth: true }));
+  views.accuracyChart.setData(series.chartData("accuracy"));
+  root.dataset.batchPoints = String(series.batchCount);
+  root.dataset.epochPoints = String(series.epochCount);
+  renderStatus(page);
+}
+
+/** Draws the charts and the header at the next frame (once, however many messages ask). */
+export function scheduleDraw(page) {
+  if (!page.state.frame) page.state.frame = requestAnimationFrame(() => draw(page));
+}
+
+/** Every picture back to its placeholder, the charts empty: before watching another run. */
+export function resetViews(page) {
+  const { views } = page;
+  page.series.clear();
+  for (const name of ["kernels", "probe", "confusion", "missed"]) views[name].clear();
+  page.root.dataset.weightsVersion = "0";
+  page.root.dataset.activationsVersion = "0";
+  draw(page);
+}
