@@ -4,13 +4,18 @@ kernel, the result, and the arithmetic panel checked against POST /api/kernels/e
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from app.paths import STATIC_DIR
+from app.paths import ROOT, STATIC_DIR
+from tests.conftest import LiveServer, _free_port, _wait_until_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -127,7 +132,7 @@ def test_upload_preset_edit_and_arithmetic(page: Page, page_problems, tmp_path: 
     page.select_option("#kp-preset", "gaussian-3")
     expect(page.locator("[data-preset-description]")).to_have_text(presets["gaussian-3"]["description"])
     expect(page.locator("#kp-divisor")).to_have_value("16")
-    cells = page.locator("[data-cells] .kp-cell")
+    cells = page.locator("[data-cells] .num-cell")
     expect(cells).to_have_count(9)
     assert [int(v) for v in cells.evaluate_all("els => els.map(e => e.value)")] == [
         w for row in presets["gaussian-3"]["kernel"] for w in row]
@@ -139,7 +144,7 @@ def test_upload_preset_edit_and_arithmetic(page: Page, page_problems, tmp_path: 
 
     # Edit a weight: the preset becomes "custom" and the result changes.
     version = int(root(page).get_attribute("data-result-version"))
-    page.locator('[data-cells] .kp-cell[data-r="1"][data-c="1"]').fill("-12")
+    page.locator('[data-cells] .num-cell[data-r="1"][data-c="1"]').fill("-12")
     expect(page.locator("#kp-preset")).to_have_value("custom")
     wait_idle(page)
     assert int(root(page).get_attribute("data-result-version")) > version
@@ -181,6 +186,10 @@ def test_options_change_the_size_and_the_mapping_of_pixels(page: Page, page_prob
     open_page(page)  # chelsea.png, 451 x 300
     page.select_option("#kp-preset", "sobel-magnitude")
     expect(page.locator("[data-second-kernel]")).to_be_visible()
+    # The note names the second kernel after the preset it equals.
+    presets = {p["name"]: p for p in page.request.get("/api/kernels/presets").json()}
+    assert presets["sobel-magnitude"]["second_kernel"] == presets["sobel-bottom"]["kernel"]
+    expect(page.locator("[data-second-kernel]")).to_contain_text(f"({presets['sobel-bottom']['label']})")
     # One change at a time: a change while a result is on its way aborts that request, which the
     # page_problems fixture would count as a failed request.
     for control in [page.get_by_role("radio", name="Valid"), page.get_by_role("radio", name="2", exact=True),
@@ -216,9 +225,9 @@ def test_options_change_the_size_and_the_mapping_of_pixels(page: Page, page_prob
 
     # Resizing the kernel keeps it centred, makes it custom, and changes the "valid" size.
     wait_idle(page)
-    page.locator("[data-cols]").select_option("5")
+    page.get_by_label("Kernel columns").select_option("5")
     expect(page.locator("#kp-preset")).to_have_value("custom")
-    expect(page.locator("[data-cells] .kp-cell")).to_have_count(15)
+    expect(page.locator("[data-cells] .num-cell")).to_have_count(15)
     wait_idle(page)
     assert json.loads(root(page).get_attribute("data-request"))["kernel"] == [
         [0, -1, 0, 1, 0], [0, -2, 0, 2, 0], [0, -1, 0, 1, 0]]
@@ -230,7 +239,7 @@ def test_options_change_the_size_and_the_mapping_of_pixels(page: Page, page_prob
 def test_bad_input_is_explained_next_to_the_control(page: Page, page_problems, tmp_path: Path) -> None:
     open_page(page)
     version = root(page).get_attribute("data-result-version")
-    cell = page.locator('[data-cells] .kp-cell[data-r="0"][data-c="2"]')
+    cell = page.locator('[data-cells] .num-cell[data-r="0"][data-c="2"]')
     cell.fill("abc")
     expect(cell).to_have_attribute("aria-invalid", "")
     expect(page.locator("[data-kernel-error]")).to_have_text(re.compile(r"Row 1, column 3: .abc. is not a number"))
@@ -290,15 +299,54 @@ def test_paste_and_drop_load_a_photo(page: Page, page_problems) -> None:
     page_problems.assert_none()
 
 
-def test_download_is_full_resolution_png(page: Page, page_problems) -> None:
-    open_page(page)
+def download_once(page: Page) -> tuple[str, bytes]:
+    """One click on "Download PNG" -> (the file's name, its bytes)."""
+    wait_idle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download full-size PNG").click()
     download = info.value
-    assert download.suggested_filename == "convscope-outline-chelsea.png"
-    data = Path(download.path()).read_bytes()
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+def test_download_is_full_resolution_png(page: Page, page_problems) -> None:
+    open_page(page)
+    name, data = download_once(page)
+    assert name == "convscope-outline-chelsea.png"
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(data[16:20], "big") == 451 and int.from_bytes(data[20:24], "big") == 300
+    # The note says what was saved; there is no second link to click.
+    expect(page.locator("[data-download-status]")).to_have_text(
+        "Downloading convscope-outline-chelsea.png (451 \u00d7 300 px).")
+    expect(page.locator("[data-download-note] a")).to_have_count(0)
+    page_problems.assert_none()
+
+
+def test_download_is_named_after_the_kernel_as_applied(page: Page, page_problems) -> None:
+    open_page(page)
+    flip = page.get_by_role("switch", name="Flip kernel")
+    # Sobel left flipped 180 degrees is Sobel right, and the file says so.
+    page.select_option("#kp-preset", "sobel-left")
+    wait_idle(page)
+    flip.check()
+    assert download_once(page)[0] == "convscope-sobel-right-chelsea.png"
+    # A flipped preset that is no other preset says it was flipped ...
+    page.select_option("#kp-preset", "emboss")
+    assert download_once(page)[0] == "convscope-emboss-flipped-chelsea.png"
+    # ... one that flipping leaves alone keeps its name ...
+    page.select_option("#kp-preset", "gaussian-3")
+    assert download_once(page)[0] == "convscope-gaussian-3-chelsea.png"
+    # ... and without the flip it is the preset chosen.
+    wait_idle(page)
+    flip.uncheck()
+    page.select_option("#kp-preset", "sobel-left")
+    assert download_once(page)[0] == "convscope-sobel-left-chelsea.png"
+    # The learner's own weights are "custom", flipped or not.
+    page.locator('[data-cells] .num-cell[data-r="0"][data-c="0"]').fill("3")
+    expect(page.locator("#kp-preset")).to_have_value("custom")
+    assert download_once(page)[0] == "convscope-custom-chelsea.png"
+    wait_idle(page)
+    flip.check()
+    assert download_once(page)[0] == "convscope-custom-chelsea.png"
     page_problems.assert_none()
 
 
@@ -306,10 +354,12 @@ def test_pure_maths_module(page: Page, page_problems) -> None:
     open_page(page)
     result = page.evaluate("""async () => {
         const m = await import('/static/js/kernels/kernel-math.js');
+        const numbers = await import('/static/js/shared/numbers.js');
+        const grid = await import('/static/js/shared/number-grid.js');
         return {
             sum: m.formatSum([[40, 42, 46]], [[0, 1, 0]]),
             neg: m.formatSum([[10, 20]], [[-1, 0.5]], -0),
-            parsed: ['1/9', ' \u22122 ', '', 'x', '1e3', '3/0'].map((t) => m.parseNumber(t).ok ? m.parseNumber(t).value : null),
+            parsed: ['1/9', ' \u22122 ', '', 'x', '1e3', '3/0'].map((t) => numbers.parseNumber(t).ok ? numbers.parseNumber(t).value : null),
             same: m.outputSize(300, 451, 3, 3, 'edge', 1),
             valid: m.outputSize(300, 451, 5, 5, 'valid', 3),
             tooBig: m.outputSize(4, 4, 7, 7, 'valid', 1).error ? 'error' : 'ok',
@@ -317,7 +367,7 @@ def test_pure_maths_module(page: Page, page_problems) -> None:
             strided: m.outputPixelFor(9, 9, 5, 5, 'valid', 2, 100, 100),
             clamped: m.outputPixelFor(0, 0, 5, 5, 'valid', 1, 100, 100),
             window: m.windowFor(4, 2, 3, 5, 'edge', 2),
-            resized: m.resizeGrid([['1']], 3, 3, '0'),
+            resized: grid.resizeFromCentre([['1']], 3, 3),
             mapping: m.formatMapping(-20, 'offset', 108),
         };
     }""")
@@ -368,4 +418,233 @@ def test_phone_layout(page: Page, page_problems, tmp_path: Path) -> None:
     expect(page.locator("[data-arithmetic]")).to_have_attribute("data-explained", "40,30")
     wait_idle(page)
     page.screenshot(path=str(tmp_path / "kernels-phone.png"), full_page=True)
+    page_problems.assert_none()
+
+
+# ---------------------------------------------------------------- words follow numbers
+
+
+def test_size_sentences_follow_kernel_size_padding_and_stride(page: Page, page_problems) -> None:
+    open_page(page)  # chelsea.png, 451 x 300; Outline, 3x3, edge, stride 1
+    padding = page.locator("[data-padding-size]")
+    stride = page.locator("[data-stride-note]")
+    summary = page.locator(".kp-size-summary")
+    expect(padding).to_have_text("Padding of 2 columns and 2 rows (the kernel size minus 1) lets a 3 \u00d7 3 kernel "
+                                 "fit at every pixel, so at stride 1 the output keeps the input\u2019s size, "
+                                 "451 \u00d7 300: \u201csame\u201d convolution.")
+    expect(stride).to_have_text("Stride 1: the window moves one pixel at a time, so every window position makes an "
+                                "output pixel (451 \u00d7 300).")
+    expect(summary).to_have_text("Output 451 \u00d7 300: the same size as the input.")
+
+    # A wider kernel needs more padding.
+    page.get_by_label("Kernel columns").select_option("5")
+    expect(padding).to_contain_text("Padding of 4 columns and 2 rows (the kernel size minus 1) lets a 5 \u00d7 3 kernel")
+    wait_idle(page)
+
+    # "valid": the output shrinks by the kernel size minus 1 on each axis, here 4 and 2.
+    page.get_by_role("radio", name="Valid").check()
+    expect(padding).to_have_text("Without padding a 5 \u00d7 3 kernel loses 4 columns and 2 rows (the kernel size "
+                                 "minus 1), so at stride 1 the 451 \u00d7 300 input gives a 447 \u00d7 298 output: "
+                                 "\u201cvalid\u201d convolution.")
+    expect(summary).to_have_text("Output 447 \u00d7 298, from 451 \u00d7 300.")
+    expect(stride).to_contain_text("(447 \u00d7 298)")
+    wait_idle(page)
+
+    # Stride 3: floor((451 - 5) / 3) + 1 = 149, floor((300 - 3) / 3) + 1 = 100.
+    page.get_by_role("radio", name="3", exact=True).check()
+    expect(stride).to_have_text("Stride 3: the window moves 3 pixels at a time and keeps every third window in each "
+                                "direction, so each side is about a third as long: 447 \u00d7 298 at stride 1 "
+                                "becomes 149 \u00d7 100.")
+    expect(summary).to_have_text("Output 149 \u00d7 100, from 451 \u00d7 300.")
+    expect(page.locator("[data-output-size]")).to_have_text("149 \u00d7 100 px")
+    wait_idle(page)
+
+    # 8 columns: "an 8", 7 columns lost; floor((451 - 8) / 3) + 1 = 148.
+    page.get_by_label("Kernel columns").select_option("8")
+    expect(padding).to_contain_text("Without padding an 8 \u00d7 3 kernel loses 7 columns and 2 rows")
+    expect(padding).to_contain_text("gives a 444 \u00d7 298 output")
+    expect(stride).to_contain_text("444 \u00d7 298 at stride 1 becomes 148 \u00d7 100.")
+    wait_idle(page)
+
+    # Back to padding: the stride now starts from the input's own size.
+    page.get_by_role("radio", name="Edge").check()
+    expect(padding).to_contain_text("Padding of 7 columns and 2 rows (the kernel size minus 1) lets an 8 \u00d7 3 kernel")
+    expect(stride).to_contain_text("451 \u00d7 300 at stride 1 becomes 151 \u00d7 100.")
+    wait_idle(page)
+    assert page.locator('[data-pixel-view="output"]').get_attribute("data-width") == "151"
+    page_problems.assert_none()
+
+
+def test_sum_sentence_follows_weights_and_divisor(page: Page, page_problems) -> None:
+    open_page(page)
+    note = page.locator("[data-kernel-sum]")
+    expect(note).to_have_text("Weights add up to 0: flat areas become 0, only changes show.")  # Outline
+    page.select_option("#kp-preset", "gaussian-3")
+    expect(note).to_have_text("Weights add up to 16, the same as the divisor: flat areas keep their brightness.")
+    wait_idle(page)
+    page.locator("#kp-divisor").fill("8")
+    expect(note).to_have_text("Weights add up to 16; divided by 8, flat areas come out 2\u00d7 as bright.")
+    wait_idle(page)
+    centre = page.locator('[data-cells] .num-cell[data-r="1"][data-c="1"]')
+    centre.fill("-20")  # 12 around it, -20 in the middle
+    expect(note).to_have_text("Weights add up to \u22128; divided by 8, flat areas come out below 0 "
+                              "(\u22121\u00d7 their brightness).")
+    wait_idle(page)
+    page.get_by_label("Normalise to sum 1").check()
+    expect(note).to_have_text("Weights add up to \u22128, so the divisor is \u22128: flat areas keep their brightness.")
+    expect(page.locator("#kp-divisor")).to_have_value("\u22128")
+    wait_idle(page)
+    centre.fill("-12")
+    expect(note).to_have_text("Weights add up to 0, so the divisor stays 1 (there is no normalising a sum of 0).")
+    wait_idle(page)
+    page_problems.assert_none()
+
+
+def test_where_sentence_counts_the_padding_it_reads(page: Page, page_problems) -> None:
+    open_page(page)  # 3x3 Outline, edge padding
+    where = page.locator("[data-arith-where]")
+    output = page.locator('[data-pixel-view="output"]')
+    # The pointer picks a pixel, the arrow keys move it into the corner (where the window reads padding).
+    for x, y, key in [(1, 1, None), (1, 0, "ArrowUp"), (0, 0, "ArrowLeft"), (440, 290, None),
+                      (450, 290, "Shift+ArrowRight")]:
+        wait_idle(page)
+        if key:
+            output.press(key)
+        else:
+            hover_pixel(page, "output", x, y)
+        expect(page.locator("[data-arithmetic]")).to_have_attribute("data-explained", f"{x},{y}")
+        api = assert_arithmetic_matches_api(page)
+        padded = sum(cell for row in api["outside"] for cell in row)
+        first = f"Output pixel ({x}, {y}) of 451 \u00d7 300 comes from input columns "
+        expect(where).to_contain_text(first)
+        if padded:
+            expect(where).to_contain_text(f"; {padded} of its 9 cells {'is' if padded == 1 else 'are'} padding")
+        else:
+            expect(where).not_to_contain_text("padding")
+    page_problems.assert_none()
+
+
+def test_sentence_and_naming_modules(page: Page, page_problems) -> None:
+    open_page(page)
+    presets = page.request.get("/api/kernels/presets").json()
+    result = page.evaluate("""async (list) => {
+        const s = await import('/static/js/kernels/kernel-sentences.js');
+        const m = await import('/static/js/kernels/kernel-math.js');
+        const n = await import('/static/js/kernels/preset-names.js');
+        const presets = new Map(list.map((p) => [p.name, p]));
+        const nine = Array.from({ length: 9 }, () => Array(9).fill('0'));
+        return {
+            oneCell: s.whereSentence({ x: 0, y: 0, output_width: 10, output_height: 1, window_left: -1,
+                window_top: 0, kernel: [[1, 2, 1]], outside: [[true, false, false]] }),
+            noPadding: s.whereSentence({ x: 4, y: 2, output_width: 10, output_height: 5, window_left: 4,
+                window_top: 2, kernel: [[1]], outside: [[false]] }),
+            unit: s.paddingSentence('zero', 1, 1, 451, 300),
+            eleven: s.paddingSentence('valid', 11, 11, 100, 80),
+            eight: s.paddingSentence('valid', 3, 3, 10, 10),
+            noImage: s.paddingSentence('edge', 3, 3),
+            strideNoImage: s.strideSentence(2),
+            half: s.sumSentence([[1, 1]], 4, false),
+            largest: m.readKernel(nine, 7).errors[0].message,
+            ragged: m.readKernel([['1', '2'], ['3']], 15).errors.map((e) => e.message),
+            badCell: m.readKernel([['1', 'x']], 15).errors.map((e) => e.message),
+            fine: m.readKernel([['1/2', '-1']], 15).kernel,
+            names: [['sobel-left', true], ['sobel-right', true], ['emboss', true], ['gaussian-5', true],
+                    ['sobel-magnitude', true], ['shift', true], ['outline', false], ['custom', true]]
+                .map(([name, flip]) => n.appliedKernelName(presets, name, flip)),
+            file: n.downloadFileName('sobel-right', 'my.photo.jpeg'),
+        };
+    }""", presets)
+    assert result["oneCell"] == ("Output pixel (0, 0) of 10 \u00d7 1 comes from input columns \u22121 to 1, row 0; "
+                                 "1 of its 3 cells is padding (outside the image).")
+    assert result["noPadding"] == "Output pixel (4, 2) of 10 \u00d7 5 comes from input column 4, row 2."
+    assert result["unit"] == ("A 1 \u00d7 1 kernel fits at every pixel, so at stride 1 the output keeps the input\u2019s "
+                              "size, 451 \u00d7 300, with or without padding.")
+    assert result["eleven"].startswith("Without padding an 11 \u00d7 11 kernel loses 10 columns and 10 rows")
+    assert "the 100 \u00d7 80 input gives a 90 \u00d7 70 output" in result["eleven"]
+    assert "the 10 \u00d7 10 input gives an 8 \u00d7 8 output" in result["eight"]
+    assert result["noImage"] == ("Padding of 2 columns and 2 rows (the kernel size minus 1) lets a 3 \u00d7 3 kernel "
+                                 "fit at every pixel, so at stride 1 the output keeps the input\u2019s size: "
+                                 "\u201csame\u201d convolution.")
+    assert result["strideNoImage"].endswith("so each side is about half as long.")
+    assert result["half"] == "Weights add up to 2; divided by 4, flat areas come out 0.5\u00d7 as bright."
+    assert result["largest"] == "The largest kernel is 7\u00d77."
+    assert result["ragged"] == ["Row 2 has 1 weights, not 2."]
+    assert result["badCell"] == ["Row 1, column 2: \u201cx\u201d is not a number."]
+    assert result["fine"] == [[0.5, -1]]
+    assert result["names"] == ["sobel-right", "sobel-left", "emboss-flipped", "gaussian-5", "sobel-magnitude-flipped",
+                               "shift-flipped", "outline", "custom"]
+    assert result["file"] == "convscope-sobel-right-my.photo.png"
+    page_problems.assert_none()
+
+
+# ---------------------------------------------------------------- requests
+
+
+def test_quick_edits_send_one_request_and_the_last_edit_wins(page: Page, page_problems) -> None:
+    open_page(page)
+    applies: list[dict] = []
+    page.on("request", lambda r: r.url.endswith("/api/kernels/apply") and applies.append(json.loads(r.post_data)))
+    version = int(root(page).get_attribute("data-result-version"))
+    # Three weights typed within one debounce pause: one request, for the last state.
+    page.evaluate("""() => {
+        for (const [c, v] of [[0, '1'], [1, '2'], [2, '3']]) {
+            const cell = document.querySelector(`[data-cells] .num-cell[data-r="0"][data-c="${c}"]`);
+            cell.value = v;
+            cell.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+    }""")
+    wait_idle(page)
+    assert [a["kernel"][0] for a in applies] == [[1, 2, 3]]
+    assert int(root(page).get_attribute("data-result-version")) == version + 1
+    assert json.loads(root(page).get_attribute("data-request"))["kernel"][0] == [1, 2, 3]
+    page_problems.assert_none()
+
+
+# ---------------------------------------------------------------- the largest kernel comes from the server
+
+SMALL_MAX_KERNEL = 7
+
+
+@pytest.fixture(scope="module")
+def small_kernel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A second ``convscope serve`` whose largest kernel is 7x7 (CONVSCOPE_MAX_KERNEL_SIZE), with its
+    own runs directory."""
+    workdir = tmp_path_factory.mktemp("small-kernel-server")
+    server = LiveServer(url=f"http://127.0.0.1:{_free_port()}", log_path=workdir / "uvicorn.log")
+    env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(workdir / "runs"),
+           "CONVSCOPE_MAX_KERNEL_SIZE": str(SMALL_MAX_KERNEL), "PYTHONPATH": str(ROOT)}
+    port = server.url.rsplit(":", 1)[1]
+    with open(server.log_path, "wb") as log, subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", port],
+            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT) as proc:
+        try:
+            _wait_until_healthy(server, proc, timeout=60)
+            yield server
+        finally:
+            proc.terminate()
+
+
+def test_largest_kernel_comes_from_the_server(page: Page, page_problems, small_kernel_server: LiveServer) -> None:
+    page.goto(small_kernel_server.url + "/kernels")
+    expect(root(page)).to_have_attribute("data-result-version", re.compile(r"^[1-9]\d*$"), timeout=TIMEOUT)
+    wait_idle(page)
+    sizes = [str(n) for n in range(1, SMALL_MAX_KERNEL + 1)]
+    for label in ["Kernel rows", "Kernel columns"]:
+        options = page.get_by_label(label).locator("option")
+        assert options.evaluate_all("els => els.map(e => e.value)") == sizes, label
+    expect(page.locator("#kp-grid-help")).to_contain_text(f"The largest kernel is {SMALL_MAX_KERNEL}\u00d7{SMALL_MAX_KERNEL}.")
+    # Presets larger than that are listed but cannot be chosen; the rest can.
+    presets = page.request.get(small_kernel_server.url + "/api/kernels/presets").json()
+    for preset in presets:
+        fits = len(preset["kernel"]) <= SMALL_MAX_KERNEL and len(preset["kernel"][0]) <= SMALL_MAX_KERNEL
+        option = page.locator(f'#kp-preset option[value="{preset["name"]}"]')
+        assert option.evaluate("o => o.disabled") is (not fits), preset["name"]
+    assert not all(len(p["kernel"][0]) <= SMALL_MAX_KERNEL for p in presets), "no preset is larger: the test proves nothing"
+    # The largest size works end to end.
+    page.get_by_label("Kernel columns").select_option(str(SMALL_MAX_KERNEL))
+    page.get_by_label("Kernel rows").select_option(str(SMALL_MAX_KERNEL))
+    expect(page.locator("[data-cells] .num-cell")).to_have_count(SMALL_MAX_KERNEL ** 2)
+    wait_idle(page)
+    assert len(json.loads(root(page).get_attribute("data-request"))["kernel"]) == SMALL_MAX_KERNEL
+    expect(page.locator("[data-kernel-error]")).to_be_hidden()
     page_problems.assert_none()

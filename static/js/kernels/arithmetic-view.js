@@ -6,14 +6,10 @@
 // [data-arith-where] (a sentence), [data-arith-top] and [data-arith-channels] containers.
 
 import { el } from "../shared/dom.js";
-import {
-  CHANNEL_NAMES,
-  TIMES,
-  formatDivision,
-  formatMapping,
-  formatNumber,
-  formatSum,
-} from "./kernel-math.js";
+import { inkColor, maxAbs } from "../shared/heatmap.js";
+import { TIMES, formatNumber } from "../shared/numbers.js";
+import { CHANNEL_NAMES, formatDivision, formatMapping, formatSum } from "./kernel-math.js";
+import { whereSentence } from "./kernel-sentences.js";
 
 const OUTPUT_LABELS = {
   clip: "clip to 0\u2013255",
@@ -52,18 +48,18 @@ function numberGrid(values, { caption, kind, outside = null, shade = null }) {
 }
 
 function greyShade(cell, v) {
-  const level = Math.max(0, Math.min(255, Math.round(v)));
+  const [level] = inkColor(v);
   cell.style.backgroundColor = `rgb(${level} ${level} ${level})`;
   cell.classList.add(level < 128 ? "on-dark" : "on-light");
 }
 
-function signShade(maxAbs) {
+function signShade(largest) {
   return (cell, v) => {
-    if (v === 0 || maxAbs === 0) {
+    if (v === 0) {
       cell.classList.add("is-zero");
       return;
     }
-    const alpha = 0.12 + 0.5 * Math.min(1, Math.abs(v) / maxAbs);
+    const alpha = 0.12 + 0.5 * Math.min(1, Math.abs(v) / largest);
     cell.classList.add(v > 0 ? "is-pos" : "is-neg");
     cell.style.backgroundColor = v > 0 ? `rgb(15 157 116 / ${alpha})` : `rgb(217 70 95 / ${alpha})`;
   };
@@ -71,10 +67,6 @@ function signShade(maxAbs) {
 
 function weightShade(cell, v) {
   cell.classList.add(v > 0 ? "is-pos" : v < 0 ? "is-neg" : "is-zero");
-}
-
-function maxAbs(grid) {
-  return grid.reduce((m, row) => Math.max(m, ...row.map(Math.abs)), 0);
 }
 
 /** The window in its real colours, magnified: one square per input pixel. */
@@ -191,15 +183,7 @@ export class ArithmeticView {
   /** Draw an explanation; context {flip, greyscale}. */
   render(explanation, context = {}) {
     const e = explanation;
-    const kh = e.kernel.length;
-    const kw = e.kernel[0].length;
-    const padded = e.outside.flat().filter(Boolean).length;
-    const span = (first, n) => (n === 1 ? `${formatNumber(first)}` : `${formatNumber(first)} to ${formatNumber(first + n - 1)}`);
-    const cols = span(e.window_left, kw);
-    const rows = span(e.window_top, kh);
-    this.where.textContent = `Output pixel (${e.x}, ${e.y}) of ${e.output_width} ${TIMES} ${e.output_height} `
-      + `comes from input ${kw === 1 ? "column" : "columns"} ${cols}, ${kh === 1 ? "row" : "rows"} ${rows}`
-      + (padded ? `; ${padded} of its ${kh * kw} cells are padding (outside the image).` : ".");
+    this.where.textContent = whereSentence(e);
 
     const kernelCaption = context.flip ? "Kernel, flipped 180\u00b0" : "Kernel";
     const top = [colourSwatch(e), el("span", "kp-op", TIMES)];

@@ -1,58 +1,33 @@
-// Kernel playground: the pure part. Parsing and validating the kernel grid, sizes and
-// coordinates (the same formulas as model/filters.py), and the strings the arithmetic panel
-// shows. No DOM access here, so every function can be tried on its own.
+// Kernel playground: the pure part. Reading and validating the kernel grid, sizes and
+// coordinates (the same formulas as model/filters.py), the request body, and the formulas the
+// arithmetic panel shows. No DOM access here, so every function can be tried on its own; the
+// largest kernel side is a parameter (the page passes the server's limit).
 
-import { MINUS, TIMES, formatNumber, parseNumber } from "../shared/numbers.js";
-
-export { MINUS, TIMES, formatNumber, parseNumber };
-
-export const MAX_KERNEL_SIZE = 15;
-export const PADDINGS = ["zero", "edge", "reflect", "wrap", "valid"];
-export const OUTPUTS = ["clip", "abs", "rescale", "offset"];
+import { TIMES, formatNumber, parseCells } from "../shared/numbers.js";
 
 /** Rows of typed cell texts -> {kernel, errors}; kernel is null when any cell is invalid.
- * errors: [{row, col, message}] with 0-based row/col and a message naming the cell 1-based. */
-export function parseGrid(cells) {
-  const errors = [];
+ * errors: [{row, col, message}] with 0-based row/col and a message naming the cell 1-based.
+ * `maxSide` is the largest kernel side the server accepts (pageLimits().max_kernel_size). */
+export function readKernel(cells, maxSide) {
   if (!Array.isArray(cells) || cells.length === 0 || !Array.isArray(cells[0]) || cells[0].length === 0) {
     return { kernel: null, errors: [{ row: 0, col: 0, message: "The kernel needs at least one weight." }] };
   }
   const cols = cells[0].length;
-  if (cells.length > MAX_KERNEL_SIZE || cols > MAX_KERNEL_SIZE) {
-    errors.push({ row: 0, col: 0, message: `The largest kernel is ${MAX_KERNEL_SIZE}${TIMES}${MAX_KERNEL_SIZE}.` });
+  const shapeErrors = [];
+  if (cells.length > maxSide || cols > maxSide) {
+    shapeErrors.push({ row: 0, col: 0, message: largestKernelText(maxSide) });
   }
-  const kernel = cells.map((row, r) => {
-    if (row.length !== cols) errors.push({ row: r, col: 0, message: `Row ${r + 1} has ${row.length} weights, not ${cols}.` });
-    return row.map((text, c) => {
-      const parsed = parseNumber(text);
-      if (!parsed.ok) {
-        errors.push({ row: r, col: c, message: `Row ${r + 1}, column ${c + 1}: ${parsed.error}.` });
-        return 0;
-      }
-      return parsed.value;
-    });
+  cells.forEach((row, r) => {
+    if (row.length !== cols) shapeErrors.push({ row: r, col: 0, message: `Row ${r + 1} has ${row.length} weights, not ${cols}.` });
   });
-  return { kernel: errors.length ? null : kernel, errors };
+  const { values, errors } = parseCells(cells);
+  const all = [...shapeErrors, ...errors];
+  return { kernel: all.length ? null : values, errors: all };
 }
 
-/** Resize a grid to rows x cols, keeping it centred: growing adds a ring of `fill`, shrinking
- * keeps the middle (a 3x3 blur grown to 5x5 stays in the middle). */
-export function resizeGrid(grid, rows, cols, fill = "0") {
-  const oldRows = grid.length;
-  const oldCols = oldRows ? grid[0].length : 0;
-  const dr = Math.floor((rows - oldRows) / 2);
-  const dc = Math.floor((cols - oldCols) / 2);
-  const out = [];
-  for (let r = 0; r < rows; r += 1) {
-    const row = [];
-    for (let c = 0; c < cols; c += 1) {
-      const rr = r - dr;
-      const cc = c - dc;
-      row.push(rr >= 0 && rr < oldRows && cc >= 0 && cc < oldCols ? grid[rr][cc] : fill);
-    }
-    out.push(row);
-  }
-  return out;
+/** "The largest kernel is 15×15." for the server's limit. */
+export function largestKernelText(maxSide) {
+  return `The largest kernel is ${maxSide}${TIMES}${maxSide}.`;
 }
 
 export function kernelSum(kernel) {
@@ -208,3 +183,9 @@ export function buildRequest(settings) {
 }
 
 export const CHANNEL_NAMES = { R: "Red", G: "Green", B: "Blue", Y: "Luminance" };
+
+/** The input pixel under the kernel's centre entry (kh // 2, kw // 2) for output pixel (x, y). */
+export function windowCentre(x, y, kh, kw, padding, stride) {
+  const w = windowFor(x, y, kh, kw, padding, stride);
+  return { x: w.left + Math.floor(kw / 2), y: w.top + Math.floor(kh / 2) };
+}
