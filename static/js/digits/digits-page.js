@@ -1,271 +1,151 @@
 // The digit page (/digits): wires the drawing pad to POST /api/digits/predict and the views.
 //
-// The pad reports "drawing-change"; this module keeps the page's state in one closure and asks
-// the server, debounced (150 ms, but at least every 450 ms while a stroke goes on) with the
-// stale request aborted. While a stroke is being drawn only the answer is asked for; when the
-// pen lifts, every layer's output too (a few hundred kB that need not travel on every move).
-// An empty canvas is not sent: the page says what to do instead of guessing.
+// The pad reports "drawing-change"; the page asks the server through one LiveQuery: debounced
+// (150 ms, but at least every 450 ms while a stroke goes on), the stale request aborted, only
+// the newest answer shown. While a stroke is being drawn only the answer is asked for; when
+// the pen lifts, every layer's output too (a few hundred kB that need not travel on every
+// move). An empty canvas is not sent: the page says what to do instead of guessing.
 //
-// The strokes, and the 28 x 28 image the network saw, are kept in sessionStorage so the drawing
-// is still there on coming back, and /receptive-field can use it.
+// The strokes, and the image the network saw, are kept in sessionStorage (drawing-store.js) so
+// the drawing is still there on coming back, and /receptive-field can use it.
 //
 // For tests and curious learners the root element [data-digits-page] carries data-state
 // ("empty" | "waiting" | "predicted" | "error"), data-digit, data-runner-up, data-model,
 // data-version (bumped with each answer shown) and data-busy ("true" while anything is pending).
+// The server's numbers the page prints come from the root's data-field and data-box (the
+// recipe's field and ink box) and from pageLimits() (the largest drawing it accepts).
 
-import { isAbort } from "../shared/api.js";
-import {
-  STORAGE_KEY,
-  confidenceWords,
-  decodeDrawing,
-  encodeDrawing,
-  formatPercent,
-  isEmptyDrawing,
-  modelLabel,
-} from "./digit-math.js";
+import { pageLimits } from "../shared/limits.js";
+import { LiveQuery } from "../shared/live-query.js";
+import { AnswerPanel } from "./answer-panel.js";
+import { DigitPreview } from "./digit-preview.js";
 import { fetchModel, predictDrawing } from "./digits-api.js";
-import { DigitPreview, LayerMaps, ProbabilityBars } from "./digit-views.js";
 import { DrawPad } from "./draw-pad.js";
+import { readStoredDrawing, writeStoredDrawing } from "./drawing-store.js";
+import { LayerMaps } from "./layer-maps.js";
+import { isEmptyDrawing } from "./strokes.js";
 
 const DEBOUNCE_MS = 150;
 const MAX_WAIT_MS = 450;
 
-function readStored(storage) {
-  try {
-    return decodeDrawing(storage?.getItem(STORAGE_KEY));
-  } catch {
-    return null; // storage disabled
-  }
-}
-
-function writeStored(storage, record) {
-  try {
-    if (isEmptyDrawing(record.strokes)) storage?.removeItem(STORAGE_KEY);
-    else storage?.setItem(STORAGE_KEY, encodeDrawing(record));
-  } catch {
-    // full or disabled: the page works without it
-  }
+/** Everything the page knows, in one place. */
+function initialState(root) {
+  return {
+    root,
+    field: Number(root.dataset.field),
+    model: null, // /api/model's answer
+    layerInfo: new Map(), // layer name -> /api/model's layer
+    modelRequest: null, // the /api/model request on its way, if any
+    version: 0, // answers shown
+  };
 }
 
 function setUp(root) {
-  const $ = (selector) => root.querySelector(selector);
-  const storage = (() => {
-    try {
-      return window.sessionStorage;
-    } catch {
-      return null;
-    }
-  })();
+  const state = initialState(root);
+  const pad = new DrawPad(root.querySelector("[data-draw-pad]"), { maxPixels: pageLimits().max_digit_pixels });
+  const answer = new AnswerPanel(root);
+  const preview = new DigitPreview(root.querySelector("[data-preview]"), { field: state.field, box: Number(root.dataset.box) });
+  const maps = new LayerMaps(root.querySelector("[data-layer-maps]"));
+  const views = { pad, answer, preview, maps };
 
-  const pad = new DrawPad($("[data-draw-pad]"));
-  const bars = new ProbabilityBars($("[data-bars]"));
-  const preview = new DigitPreview($("[data-preview]"));
-  const maps = new LayerMaps($("[data-layer-maps]"));
-
-  const prompt = $("[data-prompt]");
-  const guess = $("[data-guess]");
-  const guessDigit = $("[data-guess-digit]");
-  const guessLine = $("[data-guess-line]");
-  const confidenceLine = $("[data-confidence-line]");
-  const runnerUpLine = $("[data-runner-up-line]");
-  const errorBox = $("[data-error]");
-  const thinking = $("[data-thinking]");
-  const modelLine = $("[data-model-line]");
-  const liveGuess = $("[data-live-guess]");
-  const liveDigit = $("[data-live-digit]");
-
-  let timer = null;
-  let firstPendingAt = 0;
-  let wantActivations = false;
-  let controller = null;
-  let version = 0;
-  let modelInfo = null; // /api/model answer
-  let layerInfo = new Map();
-  let modelRequest = null;
-  let record = { strokes: [], input: null, digit: null };
-
-  // ------------------------------------------------------------------------------ state
-
-  function updateBusy() {
-    const busy = Boolean(timer || controller || modelRequest);
-    root.dataset.busy = String(busy);
-    thinking.hidden = !(timer || controller);
-  }
-
-  function setState(state) {
-    root.dataset.state = state;
-  }
-
-  function showEmpty() {
-    setState("empty");
-    prompt.hidden = false;
-    guess.hidden = true;
-    errorBox.hidden = true;
-    liveGuess.hidden = true;
-    bars.clear();
-    preview.clear();
-    maps.message("Draw a digit to see what each layer makes of it.");
-    delete root.dataset.digit;
-    delete root.dataset.runnerUp;
-  }
-
-  function showError(message) {
-    setState("error");
-    prompt.hidden = true;
-    guess.hidden = true;
-    liveGuess.hidden = true;
-    errorBox.textContent = message;
-    errorBox.hidden = false;
-    bars.clear();
-    delete root.dataset.digit;
-    delete root.dataset.runnerUp;
-  }
-
-  function showModel(source, architecture, answered = true) {
-    const label = modelLabel(source, architecture);
-    const accuracy = modelInfo && modelInfo.source === source && modelInfo.test_accuracy != null
-      ? ` (${(modelInfo.test_accuracy * 100).toFixed(2)}% right on the 10,000 MNIST test digits)` : "";
-    modelLine.replaceChildren();
-    const strong = document.createElement("strong");
-    strong.textContent = label.text;
-    modelLine.append(answered ? "Answered by " : "Answering: ", strong, `${accuracy}. `);
-    if (label.kind === "pretrained") {
-      modelLine.append("Train your own on ");
-      const link = document.createElement("a");
-      link.href = "/training";
-      link.textContent = "Training";
-      modelLine.append(link, " and activate it to ask that one instead.");
-    } else {
-      modelLine.append("It was activated on the Training page.");
-    }
-    root.dataset.model = source;
-  }
-
-  function showPrediction(result) {
-    const { digit, runner_up: runnerUp, probabilities } = result;
-    setState("predicted");
-    prompt.hidden = true;
-    errorBox.hidden = true;
-    guess.hidden = false;
-    guessDigit.textContent = String(digit);
-    guessLine.textContent = `It\u2019s a ${digit}`;
-    confidenceLine.textContent = `${confidenceWords(probabilities[digit])}: ${formatPercent(probabilities[digit])}`;
-    runnerUpLine.textContent = `runner-up ${runnerUp} (${formatPercent(probabilities[runnerUp])})`;
-    liveDigit.textContent = String(digit);
-    liveGuess.hidden = false;
-    bars.update(probabilities, digit, runnerUp);
-    preview.draw(result.input);
-    if (result.activations) maps.render(result.activations, layerInfo);
-    else maps.stale(true);
-    showModel(result.model, result.architecture);
-    version += 1;
-    root.dataset.version = String(version);
-    root.dataset.digit = String(digit);
-    root.dataset.runnerUp = String(runnerUp);
-  }
-
-  // -------------------------------------------------------------------------- requests
-
-  function loadModelInfo() {
-    const request = fetchModel()
-      .then((info) => {
-        modelInfo = info;
-        layerInfo = new Map(info.layers.map((layer) => [layer.name, layer]));
-        if (!root.dataset.model) {
-          showModel(info.source, info.architecture, false);
-          delete root.dataset.model; // set once an answer says which weights gave it
-        }
-      })
-      .catch(() => {
-        modelLine.textContent = "Could not ask the server which network it serves.";
-      })
-      .finally(() => {
-        if (modelRequest === request) modelRequest = null;
-        updateBusy();
-      });
-    modelRequest = request;
-    updateBusy();
-    return request;
-  }
-
-  function cancel() {
-    clearTimeout(timer);
-    timer = null;
-    firstPendingAt = 0;
-    controller?.abort();
-    controller = null;
-    updateBusy();
-  }
-
-  /** The drawing changed: ask again shortly (activations: also every layer's output). */
-  function schedule(activations) {
-    wantActivations = activations;
-    const now = performance.now();
-    if (!firstPendingAt) firstPendingAt = now;
-    clearTimeout(timer);
-    const wait = Math.max(0, Math.min(DEBOUNCE_MS, MAX_WAIT_MS - (now - firstPendingAt)));
-    timer = setTimeout(run, wait);
-    if (root.dataset.state !== "predicted") setState("waiting");
-    updateBusy();
-  }
-
-  async function run() {
-    timer = null;
-    firstPendingAt = 0;
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
-    const activations = wantActivations;
-    updateBusy();
-    try {
-      const blob = await pad.toBlob();
-      if (controller !== mine) return;
-      const result = await predictDrawing(blob, { activations, signal: mine.signal });
-      if (controller !== mine) return;
-      if (modelInfo && result.model !== modelInfo.source) {
-        await loadModelInfo(); // another run was activated meanwhile: its layers' names and accuracy
-        if (controller !== mine) return;
-      }
-      showPrediction(result);
-      record = { strokes: pad.strokes, input: result.input, digit: result.digit };
-      writeStored(storage, record);
-    } catch (error) {
-      if (isAbort(error) || controller !== mine) return;
-      showError(error.message || String(error));
-      maps.message("No layers to show until the network can read the drawing.");
-    } finally {
-      if (controller === mine) controller = null;
-      updateBusy();
-    }
-  }
-
-  // ---------------------------------------------------------------------------- wiring
+  const query = new LiveQuery((body, signal) => predict(state, pad, body, signal), {
+    delay: DEBOUNCE_MS,
+    maxWait: MAX_WAIT_MS,
+    abortStale: true,
+    onResult: (result) => showPrediction(state, views, result),
+    onError: (error) => showError(state, views, error.message || String(error)),
+    onChange: () => updateBusy(state, answer, query),
+  });
+  state.query = query;
 
   pad.root.addEventListener("drawing-change", (event) => {
     const { strokes, active, reason } = event.detail;
-    record = { strokes, input: null, digit: null };
-    writeStored(storage, record);
+    writeStoredDrawing({ strokes, input: null, digit: null });
     if (isEmptyDrawing(strokes)) {
-      cancel();
-      showEmpty();
-      return;
+      query.cancel();
+      showEmpty(state, views);
+    } else if (reason === "restore") {
+      query.now({ activations: true });
+    } else {
+      if (root.dataset.state !== "predicted") root.dataset.state = "waiting";
+      query.schedule({ activations: !active });
     }
-    if (reason === "restore") {
-      wantActivations = true;
-      run();
-      return;
-    }
-    schedule(!active);
   });
 
-  // ----------------------------------------------------------------------------- start
-
-  showEmpty();
-  loadModelInfo().finally(() => {
-    const stored = readStored(storage);
+  showEmpty(state, views);
+  loadModel(state, answer).finally(() => {
+    const stored = readStoredDrawing(state.field);
     if (stored && !isEmptyDrawing(stored.strokes)) pad.setStrokes(stored.strokes);
   });
   root.classList.add("is-ready");
+}
+
+/** The pad as a PNG -> the server's answer (with every layer's output when `activations`). */
+async function predict(state, pad, { activations }, signal) {
+  const blob = await pad.toBlob();
+  const result = await predictDrawing(blob, { activations, signal });
+  if (state.model && result.model !== state.model.source) await loadModel(state); // another run was activated
+  return result;
+}
+
+/** GET /api/model: the served network's layers (for the maps' headings) and its accuracy. */
+function loadModel(state, answer = null) {
+  const request = fetchModel()
+    .then((info) => {
+      state.model = info;
+      state.layerInfo = new Map(info.layers.map((layer) => [layer.name, layer]));
+      if (answer && !state.root.dataset.model) answer.showModel(info.source, info.architecture, { answered: false, model: info });
+    })
+    .catch(() => answer?.showModelError())
+    .finally(() => {
+      if (state.modelRequest === request) state.modelRequest = null;
+      updateBusy(state, null, state.query);
+    });
+  state.modelRequest = request;
+  updateBusy(state, null, state.query);
+  return request;
+}
+
+function updateBusy(state, answer, query) {
+  const asking = Boolean(query?.busy);
+  state.root.dataset.busy = String(asking || Boolean(state.modelRequest));
+  answer?.setThinking(asking);
+}
+
+function forgetDigit(root) {
+  delete root.dataset.digit;
+  delete root.dataset.runnerUp;
+}
+
+function showEmpty(state, { answer, preview, maps }) {
+  state.root.dataset.state = "empty";
+  answer.showEmpty();
+  preview.clear();
+  maps.message("Draw a digit to see what each layer makes of it.");
+  forgetDigit(state.root);
+}
+
+function showError(state, { answer, maps }, message) {
+  state.root.dataset.state = "error";
+  answer.showError(message);
+  maps.message("No layers to show until the network can read the drawing.");
+  forgetDigit(state.root);
+}
+
+function showPrediction(state, { pad, answer, preview, maps }, result) {
+  const { root } = state;
+  root.dataset.state = "predicted";
+  answer.showPrediction(result);
+  preview.draw(result.input);
+  if (result.activations) maps.render(result.activations, state.layerInfo, [1, result.input.length, result.input[0].length]);
+  else maps.stale(true);
+  answer.showModel(result.model, result.architecture, { model: state.model });
+  root.dataset.model = result.model;
+  state.version += 1;
+  root.dataset.version = String(state.version);
+  root.dataset.digit = String(result.digit);
+  root.dataset.runnerUp = String(result.runner_up);
+  writeStoredDrawing({ strokes: pad.strokes, input: result.input, digit: result.digit });
 }
 
 for (const root of document.querySelectorAll("[data-digits-page]")) setUp(root);

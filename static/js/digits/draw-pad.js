@@ -2,32 +2,32 @@
 // touch-action: none so a finger draws instead of scrolling), with a stroke width, undo and
 // clear. Also used, smaller, on /receptive-field.
 //
-// Markup contract (templates/digits.html): a [data-draw-pad] element holding a <canvas>, an
+// Markup contract (templates/_draw_pad.html): a [data-draw-pad] element holding a <canvas>, an
 // input[type=range][data-pad-width] with an <output data-pad-width-value>, button[data-pad-undo],
 // button[data-pad-clear] and a [data-pad-prompt] shown over the empty canvas.
 //
 // Strokes are kept in logical coordinates (a 280 x 280 square), so the canvas can be any size
-// and is redrawn crisply when it resizes. Ink is black on white paper: the PNG it exports is
-// what a learner sees.
+// and is redrawn crisply when it resizes, at no more pixels than the server accepts in a drawing
+// (`maxPixels`: pageLimits().max_digit_pixels). Ink is black on white paper: the PNG it exports
+// is what a learner sees.
 //
 // Events, dispatched on the root element:
 //   "drawing-change"  detail {strokes, active, reason: "stroke" | "end" | "undo" | "clear" | "restore"}
 //                     active is true while a stroke is still being drawn.
 
-import { LOGICAL_SIZE, STROKE_WIDTHS, addPoint, isEmptyDrawing, pointToLogical, strokePath } from "./digit-math.js";
+import { findParts } from "./find-parts.js";
+import { LOGICAL_SIZE, STROKE_WIDTHS, addPoint, isEmptyDrawing, padResolution, pointToLogical, strokePath } from "./strokes.js";
 
 const INK = "#111318";
 const PAPER = "#ffffff";
 
 export class DrawPad {
-  constructor(root) {
+  /** @param {{maxPixels?: number}} options  the most pixels the server takes in a drawing */
+  constructor(root, { maxPixels = Infinity } = {}) {
     this.root = root;
-    this.canvas = root.querySelector("canvas");
-    this.widthInput = root.querySelector("[data-pad-width]");
-    this.widthValue = root.querySelector("[data-pad-width-value]");
-    this.undoButton = root.querySelector("[data-pad-undo]");
-    this.clearButton = root.querySelector("[data-pad-clear]");
-    this.prompt = root.querySelector("[data-pad-prompt]");
+    Object.assign(this, findParts(root, { canvas: "canvas", widthInput: "[data-pad-width]", widthValue: "[data-pad-width-value]",
+      undoButton: "[data-pad-undo]", clearButton: "[data-pad-clear]", prompt: "[data-pad-prompt]" }));
+    this.maxPixels = maxPixels;
     this.strokes = [];
     this.current = null; // {pointerId, stroke}
     this.frame = 0;
@@ -148,9 +148,7 @@ export class DrawPad {
 
   /** Internal resolution follows the shown size and the screen's pixel density. */
   #resize() {
-    const shown = this.canvas.getBoundingClientRect().width || LOGICAL_SIZE;
-    const ratio = Math.min(2, window.devicePixelRatio || 1);
-    const size = Math.max(140, Math.min(640, Math.round(shown * ratio)));
+    const size = padResolution(this.canvas.getBoundingClientRect().width, window.devicePixelRatio, this.maxPixels);
     if (this.canvas.width !== size || this.canvas.height !== size) {
       this.canvas.width = size;
       this.canvas.height = size;

@@ -1,56 +1,36 @@
 // The effective receptive field: |d unit / d pixel| over the input (POST
 // /api/receptive-field/effective), as a heat map over the faint digit, with the unit's whole box
-// (dashed where it hangs into the padding) and the central half whose share of the sensitivity
-// the page reports. Draws what it is given; fetches nothing.
+// (dashed where it hangs into the padding) and its central square (half as wide), whose share of
+// the sensitivity the page reports. Draws what it is given; fetches nothing.
 //
 // Markup contract (templates/receptive_field.html): a [data-effective] element holding a
 // <canvas> and [data-marker="full"], [data-marker="central"] markers.
 
+import { findParts } from "../digits/find-parts.js";
+import { heatColor } from "../shared/heatmap.js";
 import { placeMarker } from "./layer-grids.js";
+import { keepSharp } from "./sharp-canvas.js";
 
 const PX = 10;
-// Sequential, light to dark: white, amber, orange, deep red-brown.
-const RAMP = [[255, 255, 255], [253, 186, 116], [234, 88, 12], [124, 45, 18]];
-
-/** t in [0, 1] -> [r, g, b] along RAMP. */
-export function heatColor(t) {
-  const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  return [0, 1, 2].map((c) => Math.round(RAMP[i][c] + (RAMP[i + 1][c] - RAMP[i][c]) * f));
-}
 
 export class EffectiveView {
   constructor(root) {
     this.root = root;
-    this.canvas = root.querySelector("canvas");
-    this.full = root.querySelector('[data-marker="full"]');
-    this.central = root.querySelector('[data-marker="central"]');
+    Object.assign(this, findParts(root, { canvas: "canvas", full: '[data-marker="full"]', central: '[data-marker="central"]' }));
     this.frame = null;
     this.last = null;
-    new ResizeObserver(() => this.#resize()).observe(this.canvas);
+    this.resize = keepSharp(this.canvas, () => this.last && this.draw(...this.last));
   }
 
   setFrame(frame) {
     this.frame = frame;
     this.canvas.width = frame.size * PX;
     this.canvas.height = frame.size * PX;
-    this.#resize();
+    this.resize();
   }
 
-  /** Redraw with the last arguments after the canvas resized. */
-  #resize() {
-    const shown = this.canvas.getBoundingClientRect().width;
-    if (!shown || !this.frame) return;
-    const side = Math.max(64, Math.round(shown * Math.min(2, window.devicePixelRatio || 1)));
-    if (side === this.canvas.width) return;
-    this.canvas.width = side;
-    this.canvas.height = side;
-    if (this.last) this.draw(...this.last);
-  }
-
-  /** gradient: 28 x 28 in 0..1 (or null while loading); pixels: the digit; box: unitBox();
-   * central: {side} from centralShare. */
+  /** gradient: one value per input pixel in 0..1 (or null while loading); pixels: the digit;
+   * box: unitBox(); central: {side} from centralShare. */
   draw(pixels, gradient, box, central) {
     if (!this.frame) return;
     this.last = [pixels, gradient, box, central];

@@ -18,8 +18,10 @@
 //   "unit-focus"  detail {layer}           the grid got keyboard focus
 
 import { el } from "../shared/dom.js";
-import { divergingColor } from "../shared/heatmap.js";
-import { TIMES, cellSpan, pointToEdge, unitAt } from "./rf-math.js";
+import { divergingColor, paperColor } from "../shared/heatmap.js";
+import { TIMES } from "../shared/numbers.js";
+import { cellSpan, pointToEdge, unitAt } from "./rf-math.js";
+import { keepSharp } from "./sharp-canvas.js";
 
 const PX = 10; // canvas pixels per input pixel until the grid's shown size is known
 const STEPS = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
@@ -94,18 +96,7 @@ export class LayerGrid {
     this.element = figure;
     this.box = box;
     this.last = null;
-    // Draw at the shown size (times the screen's density), so thin grid lines stay even.
-    new ResizeObserver(() => this.#resize()).observe(this.canvas);
-  }
-
-  #resize() {
-    const shown = this.canvas.getBoundingClientRect().width;
-    if (!shown) return;
-    const side = Math.max(64, Math.round(shown * Math.min(2, window.devicePixelRatio || 1)));
-    if (side === this.canvas.width) return;
-    this.canvas.width = side;
-    this.canvas.height = side;
-    if (this.last) this.draw(...this.last);
+    keepSharp(this.canvas, () => this.last && this.draw(...this.last));
   }
 
   /** Draw the digit (28 x 28, 0..255 ink, as dark ink on white) and, optionally, a feature map
@@ -149,8 +140,8 @@ export class LayerGrid {
         for (let x = 0; x < inputSize; x += 1) {
           const v = pixels[y][x];
           if (v <= 0) continue;
-          const level = Math.round(255 - v * strength);
-          ctx.fillStyle = `rgb(${level} ${level} ${level + 2})`;
+          const [r, g, b] = paperColor(v, strength);
+          ctx.fillStyle = `rgb(${r} ${g} ${b})`;
           const x0 = Math.round(toCanvas(x));
           const y0 = Math.round(toCanvas(y));
           ctx.fillRect(x0, y0, Math.round(toCanvas(x + 1)) - x0, Math.round(toCanvas(y + 1)) - y0);

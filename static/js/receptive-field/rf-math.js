@@ -12,16 +12,15 @@
 //   j     = j_in s                              jump: input pixels between neighbouring units
 //   start = start_in + ((k_eff - 1) / 2 - p) j_in   centre of unit 0
 
-import { formatNumber } from "../digits/digit-math.js";
-import { TIMES, formatInteger } from "../shared/numbers.js";
+import { TIMES, formatNumber } from "../shared/numbers.js";
 
-export { TIMES, formatInteger };
 export const CDOT = "\u00b7";
 export const SPATIAL_TYPES = new Set(["Conv2d", "MaxPool2d", "AvgPool2d"]);
-export const INPUT = Object.freeze({ name: "input", type: "Input", size: 28, rf: 1, jump: 1, start: 0, channels: 1 });
 
-/** Readable number: up to 3 decimals, no trailing zeros, typographic minus (digit-math.js). */
-export const num = formatNumber;
+/** The input as a layer of the recurrences: `size` x `size` pixels, each seeing itself. */
+export function inputLayer(size, channels = 1) {
+  return Object.freeze({ name: "input", type: "Input", size, rf: 1, jump: 1, start: 0, channels });
+}
 
 /** /api/model's description of a layer -> {kernel, stride, dilation} (what it states).
  * "6@5x5, padding 2, no bias" -> kernel 5, stride 1, dilation 1; "2x2, stride 2" -> 2, 2, 1. */
@@ -41,11 +40,12 @@ export function parseDescription(description) {
  * else kernel = k_eff, dilation 1. ReLU and the like keep their input's grid and are left out.
  * @param table   GET /api/receptive-field's table rows
  * @param modelLayers  GET /api/model's layers (name, description), optional
+ * @param inputSize, inputChannels  the input's side and channels (GET /api/model's input_shape)
  */
-export function gridLayers(table, modelLayers = [], inputSize = 28) {
-  const described = new Map(modelLayers.map((l) => [l.name, l.description]));
+export function gridLayers(table, modelLayers, inputSize, inputChannels = 1) {
+  const described = new Map((modelLayers ?? []).map((l) => [l.name, l.description]));
   const layers = [];
-  let previous = { ...INPUT, size: inputSize };
+  let previous = inputLayer(inputSize, inputChannels);
   for (const row of table) {
     if (!SPATIAL_TYPES.has(row.type) || !row.output_shape || row.output_shape.length !== 3) continue;
     const kEff = Math.round((row.rf - previous.rf) / previous.jump) + 1;
@@ -77,7 +77,7 @@ export function gridLayers(table, modelLayers = [], inputSize = 28) {
 
 /** How far (in input pixels) the widest box hangs over the image's border: the padding ring
  * to draw around the input so every box fits. */
-export function paddingRing(layers, inputSize = 28) {
+export function paddingRing(layers, inputSize) {
   let ring = 0;
   for (const l of layers) {
     const half = (l.rf - 1) / 2;
@@ -88,7 +88,7 @@ export function paddingRing(layers, inputSize = 28) {
 }
 
 /** The square every grid is drawn in: the input plus the ring, in edge coordinates. */
-export function frameFor(layers, inputSize = 28) {
+export function frameFor(layers, inputSize) {
   const ring = paddingRing(layers, inputSize);
   return { min: -ring, size: inputSize + 2 * ring, ring, inputSize };
 }
@@ -131,45 +131,39 @@ export function pointToEdge(clientX, clientY, rect, frame) {
   };
 }
 
-/** Rows a..b as words: "rows −2 to 13"; one row: "row 5". */
-export function span(label, a, b) {
-  return a === b ? `${label} ${num(a)}` : `${label}s ${num(a)} to ${num(b)}`;
-}
-
 /**
- * What the box says about the border, from the API's region in the input (clipped, with its
- * outside_fraction) and the layer's rf: {area, outside, text}.
- */
-export function paddingText(region, rf) {
-  const area = rf * rf;
-  const outside = Math.round(region.outside_fraction * area);
-  if (outside === 0) return { area, outside, text: "All of it lies inside the image." };
-  const pct = Math.round(region.outside_fraction * 100);
-  return {
-    area,
-    outside,
-    text: `${formatInteger(outside)} of its ${formatInteger(area)} pixels (${pct}%) fall outside the image, in the zero padding: `
-      + "they are always 0, so a unit at the border sees less of the digit.",
-  };
-}
-
-/**
- * How concentrated the effective field is: the share of its sensitivity (|gradient|, 28 x 28)
- * inside the central half of the unit's box (half its side, a quarter of its area).
- * -> {share, side, total}; a share well above 0.25 says the unit looks mostly at the middle.
+ * How concentrated the effective field is: the share of its sensitivity (|gradient|, one value
+ * per input pixel) inside the central square of the unit's box (half its side), against the share
+ * of the box's pixels in the image that square holds (what an even spread would give it).
+ * -> {share, side, total, centralPixels, boxPixels, areaShare, ratio, clipped}: `side` is the
+ * central square's side, `centralPixels` and `boxPixels` count only pixels inside the image,
+ * `ratio` = share / areaShare (1: even; above 1: the middle counts more), `clipped` says the box
+ * hangs over the border.
  */
 export function centralShare(gradient, box) {
   const q = (box.bottom - box.top + 1) / 4;
-  const inside = (p, c) => Math.abs(p - c) <= q;
+  const central = (p, c) => Math.abs(p - c) <= q;
+  const inBox = (p, lo, hi) => p >= lo && p <= hi;
   let total = 0;
   let inner = 0;
+  let centralPixels = 0;
+  let boxPixels = 0;
   gradient.forEach((row, y) => row.forEach((g, x) => {
     total += g;
-    if (inside(y, box.cy) && inside(x, box.cx)) inner += g;
+    const inCentre = central(y, box.cy) && central(x, box.cx);
+    if (inCentre) inner += g;
+    if (inBox(y, box.top, box.bottom) && inBox(x, box.left, box.right)) {
+      boxPixels += 1;
+      if (inCentre) centralPixels += 1;
+    }
   }));
   let side = 0;
-  for (let p = Math.floor(box.cx - q); p <= Math.ceil(box.cx + q); p += 1) if (inside(p, box.cx)) side += 1;
-  return { share: total > 0 ? inner / total : 0, side, total };
+  for (let p = Math.floor(box.cx - q); p <= Math.ceil(box.cx + q); p += 1) if (central(p, box.cx)) side += 1;
+  const share = total > 0 ? inner / total : 0;
+  const areaShare = boxPixels > 0 ? centralPixels / boxPixels : 0;
+  const fullBox = (box.bottom - box.top + 1) * (box.right - box.left + 1);
+  return { share, side, total, centralPixels, boxPixels, areaShare, ratio: areaShare > 0 ? share / areaShare : 0,
+    clipped: boxPixels < fullBox };
 }
 
 /**
@@ -186,13 +180,13 @@ export function recurrenceLines(layer, unit = null) {
   const j = p.jump * layer.stride;
   const start = p.start + ((kEff - 1) / 2 - layer.padding) * p.jump;
   const lines = [
-    { name: "k_eff", symbol: "k_eff = d(k \u2212 1) + 1", formula: `${d}${CDOT}(${k} \u2212 1) + 1 = ${num(kEff)}` },
-    { name: "rf", symbol: "r = r_in + (k_eff \u2212 1)\u00b7j_in", formula: `${num(p.rf)} + ${num(kEff - 1)}${CDOT}${num(p.jump)} = ${num(r)}` },
-    { name: "jump", symbol: "j = j_in\u00b7s", formula: `${num(p.jump)}${CDOT}${layer.stride} = ${num(j)}` },
+    { name: "k_eff", symbol: "k_eff = d(k \u2212 1) + 1", formula: withNumbers`${d}${CDOT}(${k} \u2212 1) + 1 = ${kEff}` },
+    { name: "rf", symbol: "r = r_in + (k_eff \u2212 1)\u00b7j_in", formula: withNumbers`${p.rf} + ${kEff - 1}${CDOT}${p.jump} = ${r}` },
+    { name: "jump", symbol: "j = j_in\u00b7s", formula: withNumbers`${p.jump}${CDOT}${layer.stride} = ${j}` },
     {
       name: "start",
       symbol: "start = start_in + ((k_eff \u2212 1)/2 \u2212 p)\u00b7j_in",
-      formula: `${num(p.start)} + (${num((kEff - 1) / 2)} \u2212 ${layer.padding})${CDOT}${num(p.jump)} = ${num(start)}`,
+      formula: withNumbers`${p.start} + (${(kEff - 1) / 2} \u2212 ${layer.padding})${CDOT}${p.jump} = ${start}`,
     },
   ];
   if (unit) {
@@ -202,16 +196,25 @@ export function recurrenceLines(layer, unit = null) {
     lines.push({
       name: "centre",
       symbol: "centre = start + i\u00b7j",
-      formula: `x: ${num(start)} + ${unit.x}${CDOT}${num(j)} = ${num(cx)}, y: ${num(start)} + ${unit.y}${CDOT}${num(j)} = ${num(cy)}`,
+      formula: withNumbers`x: ${start} + ${unit.x}${CDOT}${j} = ${cx}, y: ${start} + ${unit.y}${CDOT}${j} = ${cy}`,
     });
     lines.push({
       name: "box",
       symbol: "box = centre \u00b1 (r \u2212 1)/2",
-      formula: `columns ${num(cx)} \u00b1 ${num(half)} = ${num(cx - half)} \u2026 ${num(cx + half)}, `
-        + `rows ${num(cy)} \u00b1 ${num(half)} = ${num(cy - half)} \u2026 ${num(cy + half)}`,
+      formula: withNumbers`columns ${cx} \u00b1 ${half} = ${cx - half} \u2026 ${cx + half}, `
+        + withNumbers`rows ${cy} \u00b1 ${half} = ${cy - half} \u2026 ${cy + half}`,
     });
   }
   return lines;
+}
+
+/** A formula with its numbers filled in, each printed by formatNumber (strings pass as they are):
+ * withNumbers`${4.5} + ${0.5}` -> "4.5 + 0.5". */
+function withNumbers(strings, ...values) {
+  return strings.reduce((text, part, i) => {
+    const value = values[i - 1];
+    return text + (typeof value === "number" ? formatNumber(value) : value) + part;
+  });
 }
 
 /** "Conv2d 5×5, stride 1, padding 2" from a layer's geometry. */
@@ -226,83 +229,6 @@ export function geometryText(layer) {
 /** [16, 5, 5] -> "16 × 5 × 5". */
 export function shapeText(shape) {
   return (shape ?? []).join(` ${TIMES} `);
-}
-
-// ------------------------------------------------------------------------------- the stack
-
-export const STACK_KINDS = { conv: "Conv", maxpool: "Max pool", avgpool: "Avg pool" };
-
-export const STACK_PRESETS = {
-  lenet5: {
-    label: "LeNet-5",
-    input_size: 28,
-    input_channels: 1,
-    layers: [
-      { kind: "conv", kernel: 5, stride: 1, padding: 2, dilation: 1, channels: 6 },
-      { kind: "maxpool", kernel: 2, stride: 2, padding: 0, dilation: 1, channels: 6 },
-      { kind: "conv", kernel: 5, stride: 1, padding: 0, dilation: 1, channels: 16 },
-      { kind: "maxpool", kernel: 2, stride: 2, padding: 0, dilation: 1, channels: 16 },
-    ],
-  },
-  three3x3: {
-    label: "Three 3\u00d73 convs",
-    input_size: 28,
-    input_channels: 1,
-    layers: [1, 2, 3].map((i) => ({ kind: "conv", kernel: 3, stride: 1, padding: 1, dilation: 1, channels: 8 * i })),
-  },
-  dilated: {
-    label: "Dilated 1, 2, 4",
-    input_size: 28,
-    input_channels: 1,
-    layers: [1, 2, 4].map((d) => ({ kind: "conv", kernel: 3, stride: 1, padding: d, dilation: d, channels: 16 })),
-  },
-  strided: {
-    label: "Stride 2 each",
-    input_size: 28,
-    input_channels: 1,
-    layers: [16, 32, 64].map((c) => ({ kind: "conv", kernel: 3, stride: 2, padding: 1, dilation: 1, channels: c })),
-  },
-};
-
-/** A new layer for the editor: a 3 x 3 conv, or a 2 x 2 pool with stride 2. */
-export function newStackLayer(kind, channels = 8) {
-  return kind === "conv"
-    ? { kind: "conv", kernel: 3, stride: 1, padding: 1, dilation: 1, channels }
-    : { kind, kernel: 2, stride: 2, padding: 0, dilation: 1, channels };
-}
-
-/** Typed text -> an integer within bounds, or {error}. */
-export function parseBounded(text, { min, max }, label) {
-  const s = String(text ?? "").trim();
-  if (!/^[+-]?\d+$/.test(s)) return { error: `${label}: \u201c${s}\u201d is not a whole number.` };
-  const value = Number(s);
-  if (min != null && value < min) return { error: `${label}: at least ${min}.` };
-  if (max != null && value > max) return { error: `${label}: at most ${max}.` };
-  return { value };
-}
-
-/** The body of POST /api/receptive-field/stack; channels is only sent for convolutions. */
-export function stackBody(inputSize, inputChannels, layers) {
-  return {
-    input_size: inputSize,
-    input_channels: inputChannels,
-    layers: layers.map((l) => {
-      const out = { kind: l.kind, kernel: l.kernel, stride: l.stride, padding: l.padding, dilation: l.dilation };
-      if (l.kind === "conv") out.channels = l.channels;
-      return out;
-    }),
-  };
-}
-
-/** The stack's rows (from /stack) joined with the layers that made them, as recurrence inputs. */
-export function stackGeometry(rows, layers, inputSize) {
-  let previous = { ...INPUT, size: inputSize };
-  return rows.map((row, i) => {
-    const l = layers[i];
-    const layer = { ...l, name: row.name, size: row.output_size, rf: row.rf, jump: row.jump, start: row.start, previous };
-    previous = layer;
-    return layer;
-  });
 }
 
 /** What the output size formula gives: ⌊(n + 2p − k_eff)/s⌋ + 1, as text. */

@@ -1,9 +1,10 @@
 // Tables and formulas on /receptive-field: the served network's table, the designed stack's
 // table, and the recurrences with their numbers. Each draws what it is given into its container.
 
-import { prettyDescription } from "../digits/digit-math.js";
+import { prettyDescription } from "../digits/layer-words.js";
 import { el } from "../shared/dom.js";
-import { TIMES, formatInteger, num, shapeText } from "./rf-math.js";
+import { DASH, TIMES, formatInteger, formatNumber } from "../shared/numbers.js";
+import { shapeText } from "./rf-math.js";
 
 function cell(text, className = "") {
   return el("td", className, text);
@@ -20,56 +21,52 @@ function rfBar(rf, inputSize) {
   return wrap;
 }
 
-/** GET /api/receptive-field's table: one row per layer, the selected layer (and its twins,
- * e.g. its ReLU, which share its geometry) highlighted. */
-export function renderNetworkTable(table, rows, { selected = null, inputSize = 28, describe = new Map() } = {}) {
-  const body = table.querySelector("tbody");
-  let total = 0;
-  body.replaceChildren(...rows.map((row) => {
-    total += row.params ?? 0;
-    const tr = el("tr");
-    tr.dataset.layer = row.name;
-    tr.dataset.rf = String(row.rf);
-    tr.classList.toggle("is-selected", row.name === selected);
-    const name = el("th", "", row.name);
-    name.scope = "row";
+/** One layer's row: name, what it is (`what`: a cell), output shape, parameters, rf (with its
+ * bar), jump and start (a dash where the layer has no grid: jump 0). */
+function layerRow(row, what, { inputSize, selected }) {
+  const tr = el("tr");
+  tr.dataset.layer = row.name;
+  tr.dataset.rf = String(row.rf);
+  tr.classList.toggle("is-selected", selected);
+  const name = el("th", "", row.name);
+  name.scope = "row";
+  const rfCell = cell("", "rf-num rf-rf");
+  rfCell.append(el("span", "", String(row.rf)), rfBar(row.rf, inputSize));
+  const grid = (v) => (row.jump ? formatNumber(v) : DASH);
+  tr.append(name, what, cell(shapeText(row.output_shape), "rf-shape"), cell(formatInteger(row.params ?? 0), "rf-num"),
+    rfCell, cell(grid(row.jump), "rf-num"), cell(grid(row.start), "rf-num"));
+  return tr;
+}
+
+/** GET /api/receptive-field's table: one row per layer, the selected layer highlighted, the
+ * parameters totalled in the foot. `describe`: layer name -> /api/model's description. */
+export function renderNetworkTable(table, rows, { selected = null, inputSize, describe = new Map() }) {
+  table.querySelector("tbody").replaceChildren(...rows.map((row) => {
     const type = cell(row.type, "rf-type");
     const description = describe.get(row.name);
     if (description) type.append(el("span", "rf-desc", prettyDescription(description)));
-    const rfCell = cell("", "rf-num rf-rf");
-    rfCell.append(el("span", "", `${row.rf}`), rfBar(row.rf, inputSize));
-    tr.append(name, type, cell(shapeText(row.output_shape), "rf-shape"), cell(formatInteger(row.params ?? 0), "rf-num"),
-      rfCell, cell(row.jump ? num(row.jump) : "\u2013", "rf-num"), cell(row.jump ? num(row.start) : "\u2013", "rf-num"));
-    return tr;
+    return layerRow(row, type, { inputSize, selected: row.name === selected });
   }));
-  const foot = table.querySelector("tfoot");
-  if (foot) {
-    foot.querySelector("[data-total]").textContent = formatInteger(total);
-  }
+  const total = table.querySelector("tfoot [data-total]");
+  if (total) total.textContent = formatInteger(rows.reduce((sum, row) => sum + (row.params ?? 0), 0));
+}
+
+/** "5×5, s 2, p 1, d 2": a stack layer's kernel and what differs from the defaults. */
+function kernelText(layer) {
+  const what = [`${layer.kernel}${TIMES}${layer.kernel}`];
+  if (layer.stride !== 1) what.push(`s ${layer.stride}`);
+  if (layer.padding) what.push(`p ${layer.padding}`);
+  if (layer.dilation !== 1) what.push(`d ${layer.dilation}`);
+  return what.join(", ");
 }
 
 /** POST /api/receptive-field/stack's rows, with the layer each came from. */
-export function renderStackTable(table, rows, layers, { inputSize, selected = -1 } = {}) {
-  const body = table.querySelector("tbody");
-  body.replaceChildren(...rows.map((row, i) => {
-    const layer = layers[i];
-    const tr = el("tr");
-    tr.dataset.layer = row.name;
+export function renderStackTable(table, rows, layers, { inputSize, selected = -1 }) {
+  table.querySelector("tbody").replaceChildren(...rows.map((row, i) => {
+    const tr = layerRow(row, cell(kernelText(layers[i]), "rf-type"), { inputSize, selected: i === selected });
     tr.dataset.index = String(i);
-    tr.dataset.rf = String(row.rf);
     tr.dataset.jump = String(row.jump);
     tr.dataset.start = String(row.start);
-    tr.classList.toggle("is-selected", i === selected);
-    const name = el("th", "", row.name);
-    name.scope = "row";
-    const what = [`${layer.kernel}${TIMES}${layer.kernel}`];
-    if (layer.stride !== 1) what.push(`s ${layer.stride}`);
-    if (layer.padding) what.push(`p ${layer.padding}`);
-    if (layer.dilation !== 1) what.push(`d ${layer.dilation}`);
-    const rfCell = cell("", "rf-num rf-rf");
-    rfCell.append(el("span", "", String(row.rf)), rfBar(row.rf, inputSize));
-    tr.append(name, cell(what.join(", "), "rf-type"), cell(shapeText(row.output_shape), "rf-shape"),
-      cell(formatInteger(row.params ?? 0), "rf-num"), rfCell, cell(num(row.jump), "rf-num"), cell(num(row.start), "rf-num"));
     return tr;
   }));
   table.classList.remove("is-stale");
@@ -81,10 +78,16 @@ export function renderFormulas(container, heading, lines) {
   title.append(...heading);
   const list = el("dl", "rf-formula-list");
   for (const line of lines) {
-    const dt = el("dt", "", line.symbol);
     const dd = el("dd", "", line.formula);
     dd.dataset.formula = line.name;
-    list.append(dt, dd);
+    list.append(el("dt", "", line.symbol), dd);
   }
   container.replaceChildren(title, list);
+}
+
+/** The heading of a layer's recurrences: `name` (what it is) after `previous` (r, j, start). */
+export function formulasHeading(name, what, previous) {
+  const code = (text) => el("code", "", text);
+  return [code(name), `${what} after `, code(previous.name), ` (r = ${formatNumber(previous.rf)}, `
+    + `j = ${formatNumber(previous.jump)}, start = ${formatNumber(previous.start)}):`];
 }

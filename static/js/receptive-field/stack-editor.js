@@ -5,28 +5,28 @@
 // input[name=input_size], input[name=input_channels], select[data-stack-preset],
 // an <ol data-stack-layers>, buttons [data-add=conv|maxpool|avgpool], a [data-stack-error],
 // and a <template data-stack-row> for one layer (select[name=kind], number inputs named after
-// the fields, button[data-remove]). The number inputs carry the API's bounds as min and max.
+// the fields, button[data-remove]). The number inputs carry the API's bounds as min and max,
+// and the input size and channels the API's defaults as their values (the presets start there);
+// the form's data-max-layers is the most layers the API takes.
 //
 // Events, dispatched on the form:
 //   "stack-change"  detail {inputSize, inputChannels, layers, errors}  after any edit
 //   "stack-select"  detail {index}   a layer's controls got focus (its recurrences are shown)
 
-import { STACK_KINDS, STACK_PRESETS, newStackLayer, parseBounded } from "./rf-math.js";
+import { findParts } from "../digits/find-parts.js";
+import { STACK_KINDS, STACK_PRESETS, newStackLayer, parseBounded } from "./stack-math.js";
 
 const NUMBERS = ["kernel", "stride", "padding", "dilation", "channels"];
 const LABELS = { kernel: "kernel", stride: "stride", padding: "padding", dilation: "dilation", channels: "channels" };
 
 export class StackEditor {
-  constructor(root, { maxLayers = 20 } = {}) {
+  constructor(root) {
     this.root = root;
-    this.list = root.querySelector("[data-stack-layers]");
-    this.template = root.querySelector("template[data-stack-row]");
-    this.sizeInput = root.querySelector('input[name="input_size"]');
-    this.channelsInput = root.querySelector('input[name="input_channels"]');
-    this.preset = root.querySelector("select[data-stack-preset]");
-    this.errorBox = root.querySelector("[data-stack-error]");
+    Object.assign(this, findParts(root, { list: "[data-stack-layers]", template: "template[data-stack-row]",
+      sizeInput: 'input[name="input_size"]', channelsInput: 'input[name="input_channels"]',
+      preset: "select[data-stack-preset]", errorBox: "[data-stack-error]" }));
     this.addButtons = [...root.querySelectorAll("[data-add]")];
-    this.maxLayers = maxLayers;
+    this.maxLayers = Number(root.dataset.maxLayers);
 
     for (const [name, preset] of Object.entries(STACK_PRESETS)) this.preset.add(new Option(preset.label, name));
     this.preset.add(new Option("Your own", "custom"));
@@ -58,8 +58,8 @@ export class StackEditor {
     const preset = STACK_PRESETS[name];
     if (!preset) return;
     this.preset.value = name;
-    this.sizeInput.value = String(preset.input_size);
-    this.channelsInput.value = String(preset.input_channels);
+    this.sizeInput.value = this.sizeInput.defaultValue;
+    this.channelsInput.value = this.channelsInput.defaultValue;
     this.list.replaceChildren(...preset.layers.map((layer) => this.#row(layer)));
     this.#renumber();
     this.#emit();
@@ -69,8 +69,9 @@ export class StackEditor {
   read() {
     const errors = [];
     const bounded = (input, label) => {
-      const parsed = parseBounded(input.value, { min: num(input.min), max: num(input.max) }, label);
-      input.toggleAttribute("aria-invalid", Boolean(parsed.error));
+      const parsed = parseBounded(input.value, { min: boundOf(input.min), max: boundOf(input.max) }, label);
+      if (parsed.error) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
       if (parsed.error) errors.push(parsed.error);
       return parsed.value;
     };
@@ -179,6 +180,7 @@ export class StackEditor {
   }
 }
 
-function num(text) {
+/** An input's min or max attribute -> the number, or null when it has none. */
+function boundOf(text) {
   return text === "" || text == null ? null : Number(text);
 }

@@ -1,0 +1,151 @@
+// Every layer's output on /digits: a small picture per feature map, and the long vectors after
+// `flatten` as strips of cells, each layer with a sentence on what it did. Draws what it is
+// given; fetches nothing.
+//
+// Markup contract (templates/digits.html): a [data-layer-maps] container, filled here; each
+// layer is a section[data-layer=<name>], and the container's data-layers counts them.
+
+import { el } from "../shared/dom.js";
+import { diverging, drawHeatmap, maxAbs } from "../shared/heatmap.js";
+import { layerSentence, prettyDescription, shapeText, valueRangeText } from "./layer-words.js";
+
+/** Shown size of one feature map: bigger maps bigger, but not in proportion, so 5 x 5 maps
+ * stay visible beside 28 x 28 ones. */
+function mapSize(side) {
+  return Math.round(16 * Math.sqrt(side));
+}
+
+/** A vector of n values as rows of at most maxCols cells. */
+function stripLayout(n) {
+  const maxCols = n > 200 ? 100 : 60;
+  const rows = Math.max(1, Math.ceil(n / maxCols));
+  return { rows, cols: Math.ceil(n / rows) };
+}
+
+function imageCanvas(className, width, height, label) {
+  const canvas = el("canvas", className);
+  canvas.width = width;
+  canvas.height = height;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", label);
+  return canvas;
+}
+
+/** The layer's heading: name, type, shape, what it did, and (filled when drawn) its range. */
+function layerHead(layer, previous, meta, titleId) {
+  const head = el("div", "dg-layer-head");
+  const title = el("h3", "dg-layer-name", layer.name);
+  title.id = titleId;
+  head.append(title);
+  const kind = [meta?.type, prettyDescription(meta?.description)].filter(Boolean).join(" \u00b7 ");
+  if (kind) head.append(el("span", "dg-layer-type", kind));
+  head.append(el("span", "dg-layer-shape", shapeText(layer.shape)));
+  const sentence = layerSentence(layer, previous, meta);
+  if (sentence) head.append(el("p", "dg-layer-note", sentence));
+  const scale = el("p", "dg-layer-scale");
+  scale.dataset.scale = "";
+  head.append(scale);
+  return { head, scale };
+}
+
+/** C maps of H x W: one small canvas each. */
+function mapsBody(layer) {
+  const [channels, h, w] = layer.shape;
+  const body = el("div", "dg-layer-body dg-maps");
+  body.style.setProperty("--map-size", `${mapSize(Math.max(h, w))}px`);
+  body.style.setProperty("--per-row", String(channels <= 8 ? channels : Math.ceil(channels / 2)));
+  const canvases = Array.from({ length: channels }, (_, c) => {
+    const canvas = imageCanvas("dg-map", w, h, `${layer.name}, map ${c + 1} of ${channels}`);
+    canvas.title = `${layer.name} map ${c + 1}`;
+    return canvas;
+  });
+  body.append(...canvases);
+  return { body, canvases };
+}
+
+/** A vector: one strip of cells (labelled 0..9 when it holds the ten scores). */
+function stripBody(layer) {
+  const n = layer.shape.reduce((a, b) => a * b, 1);
+  const { rows, cols } = stripLayout(n);
+  const body = el("div", "dg-layer-body dg-strip-wrap");
+  body.style.setProperty("--strip-rows", String(rows));
+  body.style.setProperty("--strip-cols", String(cols));
+  const canvas = imageCanvas("dg-strip", cols, rows, `${layer.name}: ${n} values as a strip of cells`);
+  body.append(canvas);
+  if (n === 10) {
+    const labels = el("div", "dg-strip-labels");
+    labels.setAttribute("aria-hidden", "true");
+    for (let d = 0; d < 10; d += 1) labels.append(el("span", "", String(d)));
+    body.append(labels);
+  }
+  return { body, canvases: [canvas] };
+}
+
+/** A vector's values as rows of the strip canvas's width, the last row padded with zeros. */
+function stripRows(values, width, height) {
+  const flat = values.flat(Infinity);
+  return Array.from({ length: height }, (_, r) => Array.from({ length: width }, (_, c) => flat[r * width + c] ?? 0));
+}
+
+export class LayerMaps {
+  constructor(root) {
+    this.root = root;
+    this.signature = "";
+    this.sections = new Map();
+  }
+
+  /** Say something instead of maps (the empty canvas, an error). */
+  message(text) {
+    this.signature = "";
+    this.sections.clear();
+    this.root.replaceChildren(el("p", "dg-maps-message", text));
+    this.root.classList.remove("is-stale");
+    delete this.root.dataset.layers;
+  }
+
+  /** Dim the maps while a newer drawing's are on their way. */
+  stale(on) {
+    this.root.classList.toggle("is-stale", on);
+  }
+
+  /** activations: [{name, shape, values}] from the API; info: Map name -> /api/model layer;
+   * inputShape: the image's [channels, height, width], what the first layer worked on. */
+  render(activations, info = new Map(), inputShape = null) {
+    const signature = [inputShape, ...activations.map((a) => `${a.name}:${a.shape.join("x")}`)].join("|");
+    if (signature !== this.signature) this.#build(activations, info, signature, inputShape);
+    activations.forEach((layer) => this.#draw(layer));
+    this.root.classList.remove("is-stale");
+    this.root.dataset.layers = String(activations.length);
+  }
+
+  #build(activations, info, signature, inputShape) {
+    this.signature = signature;
+    this.sections.clear();
+    const input = inputShape ? { name: "input", shape: inputShape } : undefined;
+    this.root.replaceChildren(...activations.map((layer, i) => {
+      const section = el("section", "dg-layer");
+      section.dataset.layer = layer.name;
+      const titleId = `dg-layer-${layer.name}`;
+      section.setAttribute("aria-labelledby", titleId);
+      const { head, scale } = layerHead(layer, i ? activations[i - 1] : input, info.get(layer.name), titleId);
+      const { body, canvases } = layer.shape.length === 3 ? mapsBody(layer) : stripBody(layer);
+      section.append(head, body);
+      this.sections.set(layer.name, { canvases, scale });
+      return section;
+    }));
+  }
+
+  /** One colour scale per layer (its largest |value|), so its maps compare with each other. */
+  #draw(layer) {
+    const entry = this.sections.get(layer.name);
+    if (!entry) return;
+    const colour = diverging(maxAbs(layer.values));
+    if (layer.shape.length === 3) {
+      entry.canvases.forEach((canvas, c) => drawHeatmap(canvas, layer.values[c], { colour }));
+    } else {
+      const [canvas] = entry.canvases;
+      drawHeatmap(canvas, stripRows(layer.values, canvas.width, canvas.height), { colour });
+    }
+    entry.scale.textContent = valueRangeText(layer.values);
+  }
+}
