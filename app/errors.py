@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from app.schema_rules import add_schema_rules
 
 EXCERPT_CHARS = 80  # the most of a refused input a 422 quotes back
+SENTENCES_SHOWN, ERRORS_LISTED = 3, 20  # a body with 784 bad pixels gets a short answer, not 784 sentences
 
 ERROR_SCHEMA = {
     "title": "ErrorMessage",
@@ -54,6 +55,11 @@ PHRASES = {
     "enum": "must be one of {expected}",
     "extra_forbidden": "is not expected here",
     "missing": "is required",
+    "string_pattern_mismatch": "is not in the expected form",
+    "union_tag_invalid": "must have a {discriminator} of {expected_tags}, not '{tag}'",
+    "union_tag_not_found": "needs a {discriminator}",
+    "string_too_long": "may be at most {max_length} characters long",
+    "string_too_short": "must be at least {min_length} characters long",
     "json_invalid": "is not valid JSON",
 }
 
@@ -66,30 +72,43 @@ def _title_of(model: Any, name: str) -> tuple[str | None, Any]:
     return None, None
 
 
-def _inner_model(annotation: Any) -> Any:
-    """The pydantic model inside list[Model], Model | None, ... (or None)."""
+def _inner_models(annotation: Any) -> list[Any]:
+    """The pydantic models inside list[Model], Model | None, A | B, ... (none for plain values)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
+        return [annotation]
+    return [m for arg in (getattr(annotation, "__args__", ()) or ()) for m in _inner_models(arg)]
+
+
+def _tagged(models: list[Any], tag: str) -> Any:
+    """The member of a discriminated union whose ``kind`` takes `tag` (None if no member does)."""
+    for model in models:
+        kind = model.model_fields.get("kind")
+        if kind is not None and tag in getattr(kind.annotation, "__args__", ()):
+            return model
     return None
 
 
-def field_name(loc: tuple[Any, ...], model: Any = None, row_level: bool = False) -> str:
+def field_name(loc: tuple[Any, ...], model: Any = None, row_level: bool = False,
+               params: dict[str, str] | None = None) -> str:
     """A location in the learner's words: ("body", "dk") -> "D_K (kernel size)" when titled;
     ("layers", 2, "kernel") -> "layer 3's kernel"; ("x", 1, 2) -> "x, row 2, column 3"; ("x", 1)
     -> "x, row 2" when `row_level` (the value there is a row of a grid), else "x, entry 2"."""
+    if loc[:1] in (("path",), ("query",)) and len(loc) == 2 and (params or {}).get(str(loc[1])):
+        return (params or {})[str(loc[1])]
     parts = [p for p in loc if p not in ("body", "query", "path")]
     words: list[str] = []
-    current = model
+    current, members = model, [model]
     i = 0
     while i < len(parts):
         part = parts[i]
+        if isinstance(part, str) and len(members) > 1 and _tagged(members, part) is not None:
+            current, members = _tagged(members, part), [_tagged(members, part)]  # a union's tag: not a field
+            i += 1
+            continue
         if isinstance(part, str):
             title, annotation = _title_of(current, part)
-            current = _inner_model(annotation)
+            members = _inner_models(annotation)
+            current = members[0] if members else None
             indices = []
             while i + 1 < len(parts) and isinstance(parts[i + 1], int):
                 indices.append(parts[i + 1])
@@ -151,14 +170,15 @@ def phrase(error: dict[str, Any]) -> str:
         return str(error.get("msg", "is not valid"))
 
 
-def describe(errors: list[dict[str, Any]], model: Any = None) -> tuple[str, list[dict[str, Any]]]:
+def describe(errors: list[dict[str, Any]], model: Any = None, params: dict[str, str] | None = None
+             ) -> tuple[str, list[dict[str, Any]]]:
     """-> (one sentence for all the errors, the errors as the answer lists them)."""
     sentences, items = [], []
-    for e in errors:
+    for e in errors[:ERRORS_LISTED]:
         loc = tuple(e.get("loc", ()))
         value = e.get("input")
         row_level = isinstance(value, list) and bool(value) and not isinstance(value[0], (list, dict))
-        name = field_name(loc, model, row_level)
+        name = field_name(loc, model, row_level, params)
         text = phrase(e)
         sentences.append(text if e.get("type") == "value_error" and not [p for p in loc if p != "body"]
                          else f"{name} {text}")
@@ -166,7 +186,10 @@ def describe(errors: list[dict[str, Any]], model: Any = None) -> tuple[str, list
         if "input" in e and e.get("type") not in ("missing",):
             item["input"] = _excerpt(e["input"])
         items.append(item)
-    return "; ".join(sentences) or "invalid request", items
+    more = len(errors) - SENTENCES_SHOWN
+    detail = "; ".join(sentences[:SENTENCES_SHOWN]) + (f"; and {more} more like {'it' if more == 1 else 'these'}"
+                                                       if more > 0 else "")
+    return detail or "invalid request", items
 
 
 def _body_model(request: Request) -> Any:
@@ -175,8 +198,15 @@ def _body_model(request: Request) -> Any:
     return getattr(getattr(field, "field_info", None), "annotation", None) if field is not None else None
 
 
+def _param_titles(request: Request) -> dict[str, str]:
+    """{parameter name: its title} for the path and query parameters of the route that answered."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    fields = [*getattr(dependant, "path_params", []), *getattr(dependant, "query_params", [])]
+    return {f.name: f.field_info.title for f in fields if getattr(f.field_info, "title", None)}
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    detail, items = describe(list(exc.errors()), _body_model(request))
+    detail, items = describe(list(exc.errors()), _body_model(request), _param_titles(request))
     return JSONResponse({"detail": detail, "errors": items}, status_code=422)
 
 
@@ -198,7 +228,7 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
                     response["content"] = {"application/json": {"schema": ref}}
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
-    add_schema_rules(schema)
+    add_schema_rules(schema, app.state.settings)
     app.openapi_schema = schema
     return schema
 

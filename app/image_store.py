@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.imaging import DecodedImage, make_preview, preview_size
+from app.image_encode import make_preview, preview_size
+from app.imaging import DecodedImage
 
 
 class ImageStoreCapacityError(ValueError):

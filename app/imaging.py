@@ -1,4 +1,5 @@
-"""Decoding untrusted image uploads into uint8 NumPy arrays, and encoding them back.
+"""Decoding untrusted image uploads into uint8 NumPy arrays (encoding them back, and previews, are
+in ``app/image_encode.py``).
 
 Everything a user uploads passes through :func:`decode_image`, which
 
@@ -24,7 +25,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -252,73 +253,6 @@ def _over_white(im: Image.Image, mode: str) -> Image.Image:
     return background
 
 
-def _to_pil(pixels: np.ndarray) -> Image.Image:
-    if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8:
-        raise ValueError("pixels must be a uint8 numpy array")
-    if pixels.ndim == 2:
-        return Image.fromarray(pixels, "L")
-    if pixels.ndim != 3 or pixels.shape[2] not in (1, 3, 4):
-        raise ValueError(f"pixels must have shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got {pixels.shape}")
-    if pixels.shape[2] == 1:
-        return Image.fromarray(np.ascontiguousarray(pixels[:, :, 0]), "L")
-    return Image.fromarray(np.ascontiguousarray(pixels), "RGB" if pixels.shape[2] == 3 else "RGBA")
-
-
-EncodeFormat = Literal["png", "jpeg", "webp"]
-
-
-def encode_image(pixels: np.ndarray, format: EncodeFormat, quality: int = 90) -> bytes:
-    """Encode ``(H, W[, C])`` uint8 pixels as PNG (lossless), JPEG or WebP (``quality`` 1-100)."""
-    fmt = format.lower()
-    if fmt == "jpg":
-        fmt = "jpeg"
-    if fmt not in ("png", "jpeg", "webp"):
-        raise ValueError(f"format must be 'png', 'jpeg' or 'webp', got {format!r}")
-    if not 1 <= quality <= 100:
-        raise ValueError(f"quality must be between 1 and 100, got {quality}")
-    im = _to_pil(pixels)
-    out = io.BytesIO()
-    if fmt == "png":
-        # Level 3 compresses photos nearly as well as the default 6, several times faster.
-        im.save(out, "PNG", compress_level=3)
-    elif fmt == "jpeg":
-        if im.mode == "RGBA":
-            raise ValueError("JPEG has no alpha channel: pass (H, W, 1) or (H, W, 3) pixels")
-        im.save(out, "JPEG", quality=quality)
-    else:
-        im.save(out, "WEBP", quality=quality)
-    return out.getvalue()
-
-
-def preview_size(width: int, height: int, max_side: int) -> tuple[int, int]:
-    """``(width, height)`` scaled so the longer side is at most ``max_side``, aspect kept."""
-    if max_side < 1:
-        raise ValueError(f"max_side must be positive, got {max_side}")
-    longest = max(width, height)
-    if longest <= max_side:
-        return width, height
-    scale = max_side / longest
-    return max(1, round(width * scale)), max(1, round(height * scale))
-
-
-def make_preview(pixels: np.ndarray, max_side: int = 1600) -> np.ndarray:
-    """Downscale ``(H, W, C)`` uint8 pixels (Lanczos) so the longer side is at most ``max_side``.
-
-    Returns ``pixels`` itself when it is already small enough.
-    """
-    height, width = pixels.shape[:2]
-    new_width, new_height = preview_size(width, height, max_side)
-    if (new_width, new_height) == (width, height):
-        return pixels
-    # reducing_gap: box-reduce by an integer factor first, then Lanczos; indistinguishable
-    # from a plain Lanczos resize at a gap of 3, and much faster on camera-sized images.
-    small = _to_pil(pixels).resize((new_width, new_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    out = np.asarray(small, dtype=np.uint8)
-    if out.ndim == 2:
-        out = out[:, :, None]
-    return np.ascontiguousarray(out)
-
-
 __all__ = [
     "ALLOWED_FORMATS",
     "DEFAULT_MAX_PIXELS",
@@ -328,7 +262,4 @@ __all__ = [
     "ImageTooLargeError",
     "NotAnImageError",
     "decode_image",
-    "encode_image",
-    "make_preview",
-    "preview_size",
 ]

@@ -59,7 +59,7 @@ DATASET_FILES: dict[str, str] = {
 }
 IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
-TRAIN_IMAGES = 60_000  # in MNIST's training set, and in Fashion-MNIST's
+TRAIN_IMAGES, TEST_IMAGES = 60_000, 10_000  # in MNIST's training and test sets, and in Fashion-MNIST's
 _CACHE_VERSION = 1
 
 

@@ -80,7 +80,8 @@ def prepare_digit(gray: np.ndarray) -> np.ndarray:
 def from_pixels(pixels: np.ndarray) -> np.ndarray:
     """A ready 28 x 28 image in 0..1 or 0..255 (white ink on black) -> 0..255, unchanged otherwise."""
     if pixels.shape != (FIELD, FIELD):
-        raise ValueError(f"pixels must be {FIELD} rows of {FIELD} numbers; got an array of shape {pixels.shape}")
+        got = f"{pixels.shape[0]} rows of {pixels.shape[1]}" if pixels.ndim == 2 else f"{pixels.ndim} dimensions"
+        raise ValueError(f"pixels must be {FIELD} rows of {FIELD} numbers; got {got}")
     if not np.all(np.isfinite(pixels)):
         raise ValueError("pixels must be finite numbers (no NaN or infinity)")
     if pixels.min() < 0 or pixels.max() > 255:

@@ -83,3 +83,24 @@ PRESETS: tuple[Preset, ...] = (
 )
 
 PRESETS_BY_NAME = {p.name: p for p in PRESETS}
+
+
+def _flipped(rows: list[list[int]] | None) -> list[list[int]] | None:
+    """Rotated by 180 degrees: row order and column order reversed."""
+    return None if rows is None else [row[::-1] for row in rows[::-1]]
+
+
+def applied_name(preset_name: str | None, flip: bool) -> str:
+    """The name of the kernel as applied: the preset's own, or with ``flip`` the preset it turns into
+    (Sobel left flipped is "sobel-right"; a blur flipped is still itself), else "<preset>-flipped";
+    "custom" for weights that are no preset. The kernel playground names its downloads the same way."""
+    preset = PRESETS_BY_NAME.get(preset_name or "")
+    if preset is None:
+        return "custom"
+    if not flip:
+        return preset.name
+    kernel, second = _flipped(preset.kernel), _flipped(preset.second_kernel)
+    for candidate in (preset, *PRESETS):
+        if candidate.kernel == kernel and candidate.second_kernel == second:
+            return candidate.name
+    return f"{preset.name}-flipped"

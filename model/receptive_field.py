@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from model.architecture import PlannedLayer, plan
 from model.geometry import conv_output_size, window_span
 from model.conv import Conv2d
 from model.layout import to_batch_first
@@ -70,6 +72,17 @@ def steps_of(model: Sequential) -> list[Step]:
         else:
             steps.append(Step(name, layer.kind))  # ReLU, Tanh, Flatten: one input pixel per unit
     return steps
+
+
+def stack_fields(input_size: int, input_channels: int, specs: list[dict[str, Any]], names: list[str]
+                 ) -> tuple[list[PlannedLayer], list[Step], list[FieldRow]]:
+    """A stack of conv and pooling layers the learner designs (square inputs and kernels): each
+    layer's shape and parameters (``model/architecture.py``), geometry and receptive field. Raises
+    ArchitectureError naming the first layer that does not fit."""
+    planned = plan((input_channels, input_size, input_size), specs, names)
+    steps = [Step(row.name, row.type, spec["kernel"], spec.get("stride") or 1, spec.get("padding") or 0,
+                  spec.get("dilation") or 1) for row, spec in zip(planned, specs)]
+    return planned, steps, field_table(steps, input_size)
 
 
 def field_table(steps: list[Step], input_size: int = 28) -> list[FieldRow]:
@@ -171,3 +184,9 @@ def effective_receptive_field(model: Sequential, image: np.ndarray, layer: str, 
         dout = step.backward(dout)
     # (C, H, W, N) -> (N, C, H, W) -> (H, W) of the only image and channel
     return np.abs(to_batch_first(dout))[0, 0], activation
+
+
+def scaled_to_peak(gradient: np.ndarray, decimals: int = 5) -> np.ndarray:
+    """The gradient divided by its largest entry (so the peak is 1; all zeros stay zeros), rounded."""
+    peak = float(gradient.max())
+    return np.round(gradient / peak if peak > 0 else gradient, decimals)

@@ -20,16 +20,9 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from app.image_encode import encode_image, make_preview
 from app.image_store import ImageStore, ImageStoreCapacityError
-from app.imaging import (
-    DecodedImage,
-    ImageError,
-    ImageTooLargeError,
-    NotAnImageError,
-    decode_image,
-    encode_image,
-    make_preview,
-)
+from app.imaging import DecodedImage, ImageError, ImageTooLargeError, NotAnImageError, decode_image
 from app.main import create_app
 from app.settings import Settings, SettingsError
 from tests import fixtures_images as fx

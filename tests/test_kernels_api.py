@@ -124,12 +124,14 @@ def test_explain_rescale_and_magnitude(api):
 @pytest.mark.parametrize("change,status,message", [
     ({"image_id": "missing"}, 404, "upload it again"),
     ({"kernel": [[1, 2], [3]]}, 422, "same length"),
-    ({"kernel": []}, 422, "non-empty"),
+    ({"kernel": []}, 422, "the kernel needs at least 1 item"),
+    ({"kernel": [[False]]}, 422, "the kernel, row 1, column 1 must be a number"),
+    ({"kernel": [[1]], "sharpness": 2}, 422, "sharpness is not expected here"),
     ({"kernel": [[1] * 16]}, 422, "15x15"),
     ({"kernel": [[float("nan")]]}, 422, "finite"),
     ({"preset": "sharpen"}, 422, "not both"),
     ({"kernel": None}, 422, "either `kernel`"),
-    ({"kernel": None, "preset": "blurry"}, 422, "unknown preset"),
+    ({"kernel": None, "preset": "blurry"}, 422, "the preset must be one of 'identity', 'box-blur'"),
     ({"divisor": 0}, 422, "divisor"),
     ({"stride": 5}, 422, "stride must be at most 4"),
     ({"stride": 0}, 422, "stride must be at least 1"),
@@ -172,3 +174,12 @@ def test_padding_modes_are_documented_with_numpys_names(api):
     schema = api.get("/openapi.json").json()
     doc = schema["components"]["schemas"]["ApplyRequest"]["properties"]["padding"]["description"]
     assert "'reflect'" in doc and "without* repeating the edge" in doc and "'constant'" in doc
+
+
+@pytest.mark.parametrize("preset,flip,name", [("sobel-left", True, "sobel-right"), ("sobel-left", False, "sobel-left"),
+                                              ("emboss", True, "emboss-flipped"), ("gaussian-3", True, "gaussian-3"),
+                                              (None, True, "custom")])
+def test_the_file_is_named_after_the_kernel_as_applied(api, preset, flip, name):
+    body = {"image_id": api.ids["grey"], "flip": flip} | ({"preset": preset} if preset else {"kernel": [[1, 2]]})
+    r = api.post("/api/kernels/apply", json=body)
+    assert r.status_code == 200 and f'filename="convscope-{name}.png"' in r.headers["content-disposition"]

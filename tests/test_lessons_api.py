@@ -123,7 +123,8 @@ def test_results_support_the_tutorials_claim(client):
     ("/api/lessons/parameters", {"layers": [{"kind": "linear", "features": 10}]}, "flatten"),
     ("/api/lessons/parameters", {"input": [1, 8, 8], "layers": [{"kind": "conv", "channels": 2, "kernel": 9}]},
      "conv1: a 9x9 kernel does not fit the 8x8 maps from the input"),
-    ("/api/lessons/parameters", {"layers": [{"kind": "conv", "kernel": 3}]}, "conv1 (conv) needs channels"),
+    ("/api/lessons/parameters", {"layers": [{"kind": "conv", "kernel": 3}]}, "layer 1's channels is required"),
+    ("/api/lessons/parameters", {"layers": [{"kind": "relu", "kernel": 3}]}, "layer 1's kernel is not expected here"),
 ])
 def test_bad_lesson_inputs_get_a_4xx_that_says_what_was_expected(client, path, body, message):
     r = client.post(path, json=body)

@@ -193,16 +193,25 @@ def test_delete_removes_the_run_and_its_files(api, runs_dir):
     assert not (runs_dir / run_id).exists()
 
 
-@pytest.mark.parametrize("path", ["/api/runs/nope", "/api/runs/nope/weights"])
+UNKNOWN = "0123456789ab"  # a run id in the right form that no run has
+
+
+@pytest.mark.parametrize("path", [f"/api/runs/{UNKNOWN}", f"/api/runs/{UNKNOWN}/weights"])
 def test_unknown_runs_are_404(api, path):
     r = api.get(path)
-    assert r.status_code == 404 and "no run with id 'nope'" in r.json()["detail"]
+    assert r.status_code == 404 and f"no run with id '{UNKNOWN}'" in r.json()["detail"]
 
 
 @pytest.mark.parametrize("command", ["pause", "resume", "stop", "activate"])
 def test_commands_on_unknown_runs_are_404(api, command):
-    assert api.post(f"/api/runs/nope/{command}").status_code == 404
-    assert api.delete("/api/runs/nope").status_code == 404
+    assert api.post(f"/api/runs/{UNKNOWN}/{command}").status_code == 404
+    assert api.delete(f"/api/runs/{UNKNOWN}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/runs/nope", "/api/runs/NOPE12345678/weights", "/api/runs/" + "a" * 13])
+def test_what_is_not_a_run_id_is_a_422_that_says_so(api, path):
+    r = api.get(path)
+    assert r.status_code == 422 and r.json()["detail"] == "the run id (12 hex digits) is not in the expected form"
 
 
 def test_watching_an_unknown_run_closes_with_a_reason(api):

@@ -11,18 +11,20 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
 from app.imaging import ImageError, decode_image, error_status
+from app.api_models import Body, DigitPixels
 from app.deps import ModelDep, SettingsDep
+from app.errors import describe
 from app.model_state import ModelState
 from app.routes.images import UploadLimitRoute
+from model.classify import classify
 from model.digit_prep import EmptyDrawingError, from_pixels, prepare_digit
 from model.filters import luminance
-from model.loss import softmax
 
 router = APIRouter(prefix="/api/digits", tags=["digits"], route_class=UploadLimitRoute)
 
 
-class PixelsIn(BaseModel):
-    pixels: list[list[float]] = Field(..., description="28 rows of 28 numbers, 0..1 or 0..255, white ink on "
+class PixelsIn(Body):
+    pixels: DigitPixels = Field(..., title="pixels", description="28 rows of 28 numbers, 0..1 or 0..255, white ink on "
                                       "black as in MNIST; used as they are (no cropping or centring).")
 
 
@@ -72,14 +74,11 @@ def _prepare(kind: str, payload: Any, max_pixels: int) -> np.ndarray:
 
 def _classify(state: ModelState, image: np.ndarray, with_activations: bool) -> Prediction:
     net = state.model
-    pixels = image[None]
-    probabilities = softmax(net.predict_logits(pixels)[0].astype(np.float64))
-    order = np.argsort(probabilities)[::-1]
-    layers = None
-    if with_activations:
-        layers = [LayerActivations(name=name, shape=list(value.shape[1:]), values=np.round(value[0], 4).tolist())
-                  for name, value in net.activations(pixels).items()]
-    return Prediction(digit=int(order[0]), runner_up=int(order[1]), probabilities=probabilities.round(6).tolist(),
+    c = classify(net, image, with_activations)
+    layers = None if c.activations is None else [
+        LayerActivations(name=name, shape=list(value.shape), values=np.round(value, 4).tolist())
+        for name, value in c.activations.items()]
+    return Prediction(digit=c.top, runner_up=c.runner_up, probabilities=c.probabilities.round(6).tolist(),
                       input=np.rint(image).astype(int).tolist(), model=state.source, architecture=net.architecture,
                       activations=layers)
 
@@ -107,7 +106,7 @@ async def predict(request: Request, state: ModelDep, settings: SettingsDep,
         try:
             body = PixelsIn.model_validate(json.loads(await request.body()))
         except (ValueError, ValidationError) as exc:
-            message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            message = describe(list(exc.errors()), PixelsIn)[0] if isinstance(exc, ValidationError) else str(exc)
             raise HTTPException(422, f"expected JSON {{\"pixels\": 28 rows of 28 numbers}}: {message}") from None
         image = await run_in_threadpool(_prepare, "pixels", body.pixels, settings.max_digit_pixels)
     else:

@@ -20,7 +20,8 @@ from starlette.types import Message
 
 from app.deps import SettingsDep, StoreDep
 from app.image_store import ImageStore, ImageStoreCapacityError, StoredImage
-from app.imaging import EXPECTED_FORMATS, ImageError, decode_image, encode_image, error_status
+from app.image_encode import encode_image
+from app.imaging import EXPECTED_FORMATS, ImageError, decode_image, error_status
 from app.settings import ENV_PREFIX
 
 UPLOAD_FIELD = "file"

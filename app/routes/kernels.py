@@ -9,12 +9,13 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
 
+from app.api_models import Body, Bounded, Whole, rows_of
 from app.deps import SettingsDep, StoreDep
 from app.image_store import ImageStore, StoredImage
-from app.imaging import encode_image
+from app.image_encode import encode_image
 from model.filters import (Kernel, PixelArithmetic, apply_filter, explain_pixel, filter_values, luminance,
                            make_kernel, map_output, output_size)
-from model.kernel_presets import PRESETS, PRESETS_BY_NAME
+from model.kernel_presets import PRESETS, PRESETS_BY_NAME, applied_name
 
 router = APIRouter(prefix="/api/kernels", tags=["kernels"])
 
@@ -23,6 +24,10 @@ PADDING_DOC = ("Border handling, by NumPy's np.pad mode: `zero` = 'constant' (0s
                "pixel; scipy's 'mirror'), `wrap` = 'wrap' (the opposite side), `valid` = no padding: "
                "the output shrinks by the kernel size minus 1.")
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+PRESET_NAMES = tuple(PRESETS_BY_NAME)
+MAX_KERNEL_SIDE = 64  # the schema's ceiling; app/schema_rules.py lowers it to CONVSCOPE_MAX_KERNEL_SIZE
+KernelRows = rows_of(Bounded, MAX_KERNEL_SIDE, MAX_KERNEL_SIDE)
+PresetName = Literal[PRESET_NAMES]  # type: ignore[valid-type]
 
 
 class PresetOut(BaseModel):
@@ -36,20 +41,19 @@ class PresetOut(BaseModel):
                                                   "with `kernel` as sqrt(a^2 + b^2).")
 
 
-class FilterOptions(BaseModel):
-    image_id: str = Field(..., description="From POST /api/images.")
-    kernel: list[list[float]] | None = Field(None, description="Rows of weights, 1x1 to 15x15 (any "
-                                             "rectangle). Give this or `preset`.", examples=[[[0, -1, 0],
-                                                                                             [-1, 5, -1],
-                                                                                             [0, -1, 0]]])
-    preset: str | None = Field(None, description="A name from GET /api/kernels/presets.")
-    divisor: float | None = Field(None, description="The sum is divided by this; default: the preset's, "
-                                  "or 1 for a custom kernel.")
+class FilterOptions(Body):
+    image_id: str = Field(..., max_length=64, title="image_id", description="From POST /api/images.")
+    kernel: KernelRows | None = Field(None, title="the kernel", description="Rows of weights, 1x1 to 15x15 "
+                                      "(any rectangle). Give this or `preset`.",
+                                      examples=[[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]])
+    preset: PresetName | None = Field(None, title="the preset", description="A name from GET /api/kernels/presets.")
+    divisor: Bounded | None = Field(None, title="the divisor", description="The sum is divided by this; default: "
+                                    "the preset's, or 1 for a custom kernel.")
     normalize: bool = Field(False, description="Divide by the sum of the weights instead (when it is not 0).")
     channels: Literal["rgb", "luminance"] = Field("rgb", description="Filter each colour channel on its "
                                                   "own, or the luminance (0.299 R + 0.587 G + 0.114 B) only.")
     padding: Literal["zero", "edge", "reflect", "wrap", "valid"] = Field("edge", description=PADDING_DOC)
-    stride: int = Field(1, ge=1, le=4, description="Step between windows: the output is about 1/stride "
+    stride: Whole = Field(1, ge=1, le=4, description="Step between windows: the output is about 1/stride "
                         "the size on each axis, floor((n - k) / stride) + 1 for `valid`.")
     output: Literal["clip", "abs", "rescale", "offset"] | None = Field(
         None, description="Mapping to 0..255: `clip`, `abs` (|v|), `rescale` (min..max of the result "
@@ -66,8 +70,8 @@ class ApplyRequest(FilterOptions):
 
 
 class ExplainRequest(FilterOptions):
-    x: int = Field(..., ge=0, description="Output pixel column.")
-    y: int = Field(..., ge=0, description="Output pixel row.")
+    x: Whole = Field(..., ge=0, description="Output pixel column.")
+    y: Whole = Field(..., ge=0, description="Output pixel row.")
 
 
 class Arithmetic(BaseModel):
@@ -157,7 +161,7 @@ def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep) -> Respons
     pixels, kernel, second, mapping, _ = _resolve(body, store, settings.max_kernel_size)
     result = apply_filter(pixels, kernel, body.padding, body.stride, mapping, second)
     data = encode_image(result, body.format, quality=90)
-    name = body.preset or "custom"
+    name = applied_name(body.preset, body.flip)
     return Response(data, media_type=MEDIA_TYPES[body.format], headers={
         "X-Output-Width": str(result.shape[1]), "X-Output-Height": str(result.shape[0]),
         "Content-Disposition": f'inline; filename="convscope-{name}.{body.format}"',

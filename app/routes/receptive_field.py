@@ -9,9 +9,10 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from app.api_models import Body, DigitPixels, Whole
 from app.deps import ModelDep
 from model.digit_prep import from_pixels
-from model.receptive_field import Step, effective_receptive_field, field_table, regions, steps_of
+from model.receptive_field import effective_receptive_field, field_table, regions, scaled_to_peak, stack_fields, steps_of
 
 router = APIRouter(prefix="/api/receptive-field", tags=["receptive fields"])
 
@@ -48,12 +49,13 @@ class FieldResponse(BaseModel):
     regions: list[RegionOut] | None = Field(None, description="The unit's box in every earlier layer and the input.")
 
 
-class EffectiveRequest(BaseModel):
-    layer: str = Field(..., examples=["conv2"])
-    y: int = Field(..., ge=0)
-    x: int = Field(..., ge=0)
-    channel: int | None = Field(None, ge=0, description="One feature map; default: all maps at (y, x).")
-    pixels: list[list[float]] = Field(..., description="The 28x28 input (e.g. the `input` the digit "
+class EffectiveRequest(Body):
+    layer: str = Field(..., max_length=64, title="the layer", examples=["conv2"])
+    y: Whole = Field(..., ge=0, le=1024, title="y")
+    x: Whole = Field(..., ge=0, le=1024, title="x")
+    channel: Whole | None = Field(None, ge=0, le=4096, title="the channel",
+                                description="One feature map; default: all maps at (y, x).")
+    pixels: DigitPixels = Field(..., title="pixels", description="The 28x28 input (e.g. the `input` the digit "
                                       "classifier returned), 0..255 or 0..1.")
 
 
@@ -63,19 +65,19 @@ class EffectiveResponse(BaseModel):
     box: RegionOut = Field(..., description="The analytic receptive field in the input, for comparison.")
 
 
-class StackLayer(BaseModel):
-    kind: Literal["conv", "maxpool", "avgpool"]
-    kernel: int = Field(3, ge=1, le=15)
-    stride: int = Field(1, ge=1, le=8)
-    padding: int = Field(0, ge=0, le=14)
-    dilation: int = Field(1, ge=1, le=8)
-    channels: int = Field(8, ge=1, le=512, description="Output channels (conv only).")
+class StackLayer(Body):
+    kind: Literal["conv", "maxpool", "avgpool"] = Field(..., title="kind")
+    kernel: Whole = Field(3, ge=1, le=15, title="kernel")
+    stride: Whole = Field(1, ge=1, le=8, title="stride")
+    padding: Whole = Field(0, ge=0, le=14, title="padding")
+    dilation: Whole = Field(1, ge=1, le=8, title="dilation")
+    channels: Whole = Field(8, ge=1, le=512, title="channels", description="Output channels (conv only).")
 
 
-class StackRequest(BaseModel):
-    input_size: int = Field(28, ge=1, le=1024)
-    input_channels: int = Field(1, ge=1, le=512)
-    layers: list[StackLayer] = Field(..., min_length=1, max_length=20)
+class StackRequest(Body):
+    input_size: Whole = Field(28, ge=1, le=1024, title="the input size")
+    input_channels: Whole = Field(1, ge=1, le=512, title="the input channels")
+    layers: list[StackLayer] = Field(..., min_length=1, max_length=20, title="layer")
 
 
 def _table(rows, steps, params=None, shapes=None) -> list[FieldRowOut]:  # noqa: ANN001
@@ -125,31 +127,16 @@ def effective(body: EffectiveRequest, state: ModelDep) -> EffectiveResponse:
         box = regions(steps_of(state.model), body.layer, body.y, body.x)[0]
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
-    peak = float(gradient.max())
-    scaled = gradient / peak if peak > 0 else gradient
-    return EffectiveResponse(gradient=np.round(scaled, 5).tolist(), activation=activation, box=_region(box))
+    return EffectiveResponse(gradient=scaled_to_peak(gradient).tolist(), activation=activation, box=_region(box))
 
 
 @router.post("/stack", response_model=list[FieldRowOut], summary="Receptive fields of a stack you design",
              responses={422: {"description": "A layer that does not fit its input."}})
 def stack(body: StackRequest) -> list[FieldRowOut]:
-    steps, params, shapes = [], [], []
-    channels, size = body.input_channels, body.input_size
-    for i, layer in enumerate(body.layers, start=1):
-        name = f"{layer.kind}{i}"
-        if layer.kind == "conv":
-            steps.append(Step(name, "Conv2d", layer.kernel, layer.stride, layer.padding, layer.dilation))
-            params.append(layer.channels * channels * layer.kernel ** 2 + layer.channels)
-            channels = layer.channels
-        else:
-            kind = "MaxPool2d" if layer.kind == "maxpool" else "AvgPool2d"
-            steps.append(Step(name, kind, layer.kernel, layer.stride, layer.padding, layer.dilation))
-            params.append(0)
-        span = layer.dilation * (layer.kernel - 1) + 1
-        size = (size + 2 * layer.padding - span) // layer.stride + 1
-        shapes.append([channels, max(size, 0), max(size, 0)])
+    specs = [layer.model_dump() for layer in body.layers]
+    names = [f"{layer.kind}{i}" for i, layer in enumerate(body.layers, start=1)]
     try:
-        rows = field_table(steps, body.input_size)
+        planned, steps, rows = stack_fields(body.input_size, body.input_channels, specs, names)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
-    return _table(rows, steps, params, shapes)
+    return _table(rows, steps, [p.params for p in planned], [list(p.output_shape) for p in planned])

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, Path, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, model_validator
 
-from app.api_models import Body
+from app.api_models import Body, Whole
 from app.deps import RunsDep
 from app.model_state import ModelState
 from app.runs.hub import Viewer
@@ -50,10 +50,10 @@ class RunConfig(Body):
     lr: float = _bounded("lr", "Peak learning rate.")
     momentum: float = _bounded("momentum")
     weight_decay: float = _bounded("weight_decay")
-    batch_size: int = _bounded("batch_size")
-    epochs: int = _bounded("epochs")
-    train_size: int | None = _bounded("train_size", "Use only the first N training images.")
-    seed: int = _bounded("seed")
+    batch_size: Whole = _bounded("batch_size")
+    epochs: Whole = _bounded("epochs")
+    train_size: Whole | None = _bounded("train_size", "Use only the first N training images.")
+    seed: Whole = _bounded("seed")
     schedule: Literal[SCHEDULES] = Field(DEFAULTS.schedule, title="schedule")  # type: ignore[valid-type]
     dataset: Literal["mnist", "fashion-mnist"] = Field("mnist", title="dataset")
 
@@ -112,7 +112,11 @@ def _call(fn, *args):  # noqa: ANN001, ANN202
         raise HTTPException(exc.status, str(exc)) from None
 
 
-RESPONSES = {404: {"description": "No such run."}, 409: {"description": "Not allowed in the run's state."}}
+RUN_ID_PATTERN = r"^[0-9a-f]{12}$"  # secrets.token_hex(6), as RunManager.create makes them
+RunId = Annotated[str, Path(pattern=RUN_ID_PATTERN, title="the run id (12 hex digits)",
+                            description="The id `POST /api/runs` returned: 12 hex digits.")]
+RESPONSES = {404: {"description": "No such run."}, 409: {"description": "Not allowed in the run's state."},
+             422: {"description": "Not a run id."}}
 
 
 @router.post("/api/runs", status_code=201, response_model=RunSummary, summary="Start a training run",
@@ -130,12 +134,12 @@ def list_runs(runs: RunsDep) -> list[RunSummary]:
 
 @router.get("/api/runs/{run_id}", response_model=RunDetail, responses=RESPONSES,
             summary="A run's config, status and per-epoch history")
-def get_run(run_id: str, runs: RunsDep) -> RunDetail:
+def get_run(run_id: RunId, runs: RunsDep) -> RunDetail:
     return _summary(runs, _call(runs.get, run_id), detail=True)
 
 
 def _command(name: str, doc: str):  # noqa: ANN202
-    def handler(run_id: str, runs: RunsDep) -> RunSummary:
+    def handler(run_id: RunId, runs: RunsDep) -> RunSummary:
         _call(getattr(runs, name), run_id)
         return _summary(runs, _call(runs.get, run_id))
 
@@ -149,21 +153,21 @@ _command("stop", "Stop a run (it keeps its last checkpoint and weights)")
 
 
 @router.delete("/api/runs/{run_id}", status_code=204, responses=RESPONSES, summary="Delete a run and its files")
-def delete_run(run_id: str, runs: RunsDep) -> Response:
+def delete_run(run_id: RunId, runs: RunsDep) -> Response:
     _call(runs.delete, run_id)
     return Response(status_code=204)
 
 
 @router.get("/api/runs/{run_id}/weights", response_class=FileResponse, responses=RESPONSES,
             summary="The run's latest weights (.npz, PyTorch state_dict names)")
-def run_weights(run_id: str, runs: RunsDep) -> FileResponse:
+def run_weights(run_id: RunId, runs: RunsDep) -> FileResponse:
     path = _call(runs.weights_path, run_id)
     return FileResponse(path, media_type="application/octet-stream", filename=f"convscope-{run_id}.npz")
 
 
 @router.post("/api/runs/{run_id}/activate", response_model=Activated, responses=RESPONSES,
              summary="Serve this run's latest weights to the digit classifier")
-def activate_run(run_id: str, runs: RunsDep, request: Request) -> Activated:
+def activate_run(run_id: RunId, runs: RunsDep, request: Request) -> Activated:
     path = _call(runs.weights_path, run_id)
     model, meta = load_model(path)
     state = ModelState(model, path, f"run:{run_id}", meta, {"test_accuracy": meta.get("test_accuracy")})

@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
 from app.routes.runs import DEFAULTS, RunConfig
-from model.datasets import TRAIN_IMAGES
+from app.runs.worker import ACTIVATIONS_EVERY, BATCH_EVERY, WEIGHTS_EVERY
+from model.datasets import TEST_IMAGES, TRAIN_IMAGES
 from model.zoo import PRETRAINED_LENET5
 
 router = APIRouter(include_in_schema=False)
@@ -117,4 +118,6 @@ def training_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
     return templates.TemplateResponse(
         request, "training.html", {"fields": form_fields(), "presets": PRESETS, "quick_sizes": QUICK_SIZES,
                               "parameters": {"lenet5": LENET5_PARAMS, "mlp": MLP_PARAMS},
-                              "pretrained": pretrained_summary()})
+                              "pretrained": pretrained_summary(), "all_train_images": TRAIN_IMAGES, "test_images": TEST_IMAGES,
+                              "per_second": {"batch": round(1 / BATCH_EVERY), "activations": round(1 / ACTIVATIONS_EVERY),
+                                             "weights": round(1 / WEIGHTS_EVERY)}})

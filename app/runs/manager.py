@@ -22,7 +22,8 @@ from typing import Any
 
 from app.runs import worker
 from app.runs.hub import Hub
-from app.runs.status import FINISHED, RESUMABLE, RunStatus
+from app.runs.status import RESUMABLE, RunStatus
+from app.runs.pruning import prune_finished
 from app.runs.store import RunRecord, RunStore
 
 
@@ -256,21 +257,9 @@ class RunManager:
             self.prune()
 
     def prune(self) -> list[str]:
-        """Deletes the oldest finished runs (and their checkpoints) past ``max_kept`` runs or
-        ``max_bytes`` on disk. Active runs are never pruned. Call with the lock held."""
-        finished = [r for r in self.store.list() if r.status in FINISHED]  # newest first
-        sizes = {r.id: sum(f.stat().st_size for f in self.run_dir(r.id).glob("*") if f.is_file())
-                 for r in finished}
-        total = sum(sizes.values())
-        pruned = []
-        for record in reversed(finished):  # oldest first
-            if len(finished) - len(pruned) <= self.max_kept and total <= self.max_bytes:
-                break
-            self.store.delete(record.id)
-            shutil.rmtree(self.run_dir(record.id), ignore_errors=True)
-            total -= sizes[record.id]
-            pruned.append(record.id)
-        return pruned
+        """Deletes the oldest finished runs past the limits (see ``app/runs/pruning.py``). Call with
+        the lock held."""
+        return prune_finished(self.store, self.runs_dir, self.max_kept, self.max_bytes)
 
     def _record(self, run_id: str, handle: _Live, message: dict[str, Any]) -> bool:
         """Keeps SQLite up to date; True when the run has ended."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException
 from PIL import Image
 from pydantic import BaseModel, Field
 
-from app.api_models import Body
+from app.api_models import Body, Whole
 from app.paths import STATIC_DIR
 from model.conv_types import cost_formulas, costs, photo_channels, time_conv_types
 
@@ -20,10 +20,10 @@ PHOTO = STATIC_DIR / "samples" / "chelsea.png"
 
 
 class CostIn(Body):
-    dk: int = Field(3, ge=1, le=11, title="D_K (the kernel size)", description="D_K: kernel size.")
-    m: int = Field(32, ge=1, le=2048, title="M (the input channels)", description="M: input channels.")
-    n: int = Field(64, ge=1, le=2048, title="N (the output channels)", description="N: output channels.")
-    df: int = Field(112, ge=1, le=1024, title="D_F (the output size)", description="D_F: output feature-map size.")
+    dk: Whole = Field(3, ge=1, le=11, title="D_K (the kernel size)", description="D_K: kernel size.")
+    m: Whole = Field(32, ge=1, le=2048, title="M (the input channels)", description="M: input channels.")
+    n: Whole = Field(64, ge=1, le=2048, title="N (the output channels)", description="N: output channels.")
+    df: Whole = Field(112, ge=1, le=1024, title="D_F (the output size)", description="D_F: output feature-map size.")
 
 
 class CostOut(BaseModel):
@@ -46,10 +46,10 @@ def conv_cost(body: CostIn) -> CostOut:
 
 
 class RunTypesIn(Body):
-    dk: int = Field(3, ge=1, le=7, title="D_K (the kernel size)")
-    m: int = Field(16, ge=1, le=64, title="M (the input channels)")
-    n: int = Field(32, ge=1, le=128, title="N (the output channels)")
-    df: int = Field(128, ge=16, le=256, title="D_F (the output size)", description="The photo is resized to D_F x D_F.")
+    dk: Whole = Field(3, ge=1, le=7, title="D_K (the kernel size)")
+    m: Whole = Field(16, ge=1, le=64, title="M (the input channels)")
+    n: Whole = Field(32, ge=1, le=128, title="N (the output channels)")
+    df: Whole = Field(128, ge=16, le=256, title="D_F (the output size)", description="The photo is resized to D_F x D_F.")
 
 
 class RunTypesOut(BaseModel):

@@ -9,7 +9,7 @@ import numpy as np
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from app.api_models import Body, Bounded, rows_of
+from app.api_models import Body, Bounded, Whole, rows_of
 from app.routes.lessons.common import Vector, grid, refuse
 from model.correlation_lesson import (Entry, correlate_1d, correlate_2d, finite_difference_1d, gradients_1d,
                                       largest_difference)
@@ -46,7 +46,7 @@ def _entries(entries: list[Entry]) -> list[EntryOut]:
 class Correlate1dIn(Body):
     x: Vector = Field(..., title="x", examples=[[1, 2, 5, 6, 2, -1, 3, -2]])
     w: Annotated[list[Bounded], Field(min_length=1, max_length=9)] = Field(..., title="w", examples=[[1, 0, 0]])
-    pad: int = Field(0, ge=0, le=8, title="the padding", description="Zeros added on each side.")
+    pad: Whole = Field(0, ge=0, le=8, title="the padding", description="Zeros added on each side.")
     delta: Annotated[list[Bounded], Field(min_length=1, max_length=64)] | None = Field(
         None, title="δ", description="Upstream gradient dL/dy, one per output.")
 
@@ -80,8 +80,8 @@ def correlate_one(body: Correlate1dIn) -> Correlate1dOut:
 class Correlate2dIn(Body):
     x: rows_of(Bounded, 12, 12) = Field(..., title="x", description="Up to 12x12.")  # type: ignore[valid-type]
     w: rows_of(Bounded, 5, 5) = Field(..., title="w", description="Up to 5x5.")  # type: ignore[valid-type]
-    pad: int = Field(0, ge=0, le=4, title="the padding")
-    stride: int = Field(1, ge=1, le=3, title="the stride")
+    pad: Whole = Field(0, ge=0, le=4, title="the padding")
+    stride: Whole = Field(1, ge=1, le=3, title="the stride")
     flip: bool = Field(False, description="Rotate w by 180 degrees first: true convolution.")
     delta: rows_of(Bounded, 12, 12) | None = Field(None, title="δ")  # type: ignore[valid-type]
 

@@ -7,28 +7,46 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
-from app.api_models import Body
+from app.api_models import Body, Whole
 from model.architecture import ArchitectureError, PlannedLayer, plan, totals
 from model.zoo import build_model, plan_of
 
 router = APIRouter()
 
 
-class LayerSpec(Body):
-    kind: Literal["conv", "maxpool", "avgpool", "relu", "tanh", "flatten", "linear"] = Field(..., title="kind")
-    channels: int | None = Field(None, ge=1, le=1024, title="channels", description="conv: output channels.")
-    kernel: int | None = Field(None, ge=1, le=15, title="kernel", description="conv, pooling.")
-    stride: int | None = Field(None, ge=1, le=8, title="stride")
-    padding: int | None = Field(None, ge=0, le=14, title="padding")
-    dilation: int | None = Field(None, ge=1, le=8, title="dilation")
-    features: int | None = Field(None, ge=1, le=100_000, title="features", description="linear: output features.")
-    bias: bool = True
+class ConvLayer(Body):
+    kind: Literal["conv"] = Field(..., title="kind")
+    channels: Whole = Field(..., ge=1, le=1024, title="channels", description="Output channels.")
+    kernel: Whole = Field(..., ge=1, le=15, title="kernel")
+    stride: Whole | None = Field(None, ge=1, le=8, title="stride", description="Default 1.")
+    padding: Whole | None = Field(None, ge=0, le=14, title="padding", description="Default 0.")
+    dilation: Whole | None = Field(None, ge=1, le=8, title="dilation", description="Default 1.")
+    bias: StrictBool = True
+
+
+class PoolLayer(Body):
+    kind: Literal["maxpool", "avgpool"] = Field(..., title="kind")
+    kernel: Whole = Field(..., ge=1, le=15, title="kernel")
+    stride: Whole | None = Field(None, ge=1, le=8, title="stride", description="Default: the kernel size.")
+
+
+class ActivationLayer(Body):
+    kind: Literal["relu", "tanh", "flatten"] = Field(..., title="kind")
+
+
+class LinearLayer(Body):
+    kind: Literal["linear"] = Field(..., title="kind")
+    features: Whole = Field(..., ge=1, le=100_000, title="features", description="Output features.")
+    bias: StrictBool = True
+
+
+LayerSpec = Annotated[ConvLayer | PoolLayer | ActivationLayer | LinearLayer, Field(discriminator="kind")]
 
 
 class ArchitectureIn(Body):
-    input: Annotated[list[Annotated[int, Field(ge=1, le=1024)]], Field(min_length=3, max_length=3)] = Field(
+    input: Annotated[list[Annotated[Whole, Field(ge=1, le=1024)]], Field(min_length=3, max_length=3)] = Field(
         [1, 28, 28], title="the input", description="[C, H, W], each 1 to 1024.")
     layers: list[LayerSpec] = Field(..., min_length=1, max_length=30, title="layer")
 

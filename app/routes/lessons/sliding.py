@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from app.api_models import Body, Bounded, rows_of
+from app.api_models import Body, Bounded, Whole, rows_of
 from app.routes.lessons.common import Grid, grid, refuse
 from model.sliding_lesson import Axis, slide
 
@@ -18,8 +18,8 @@ class SlideIn(Body):
     x: Grid = Field(..., title="x")  # type: ignore[valid-type]
     w: rows_of(Bounded, 7, 7) = Field(..., title="w")  # type: ignore[valid-type]
     padding: Literal["zero", "edge", "reflect", "wrap", "valid"] = Field("zero", title="the border")
-    stride: int = Field(1, ge=1, le=4, title="the stride")
-    dilation: int = Field(1, ge=1, le=4, title="the dilation")
+    stride: Whole = Field(1, ge=1, le=4, title="the stride")
+    dilation: Whole = Field(1, ge=1, le=4, title="the dilation")
 
 
 class AxisOut(BaseModel):

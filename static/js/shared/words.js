@@ -5,10 +5,11 @@
 import { formatNumber } from "./numbers.js";
 
 /** "a" or "an" before a number as it is read aloud: an 8, an 11, an 18, an 80, an 800, an 8,000,
- * an 11,000; a 1, a 7, a 100. Works for integers and for the text of one ("8", "11,000"). */
+ * an 11,000; a 1, a 7, a 100. Works for integers and for the text of one ("8", "11,000"); before a
+ * word, "an" when it starts with a vowel letter (an Ankle boot, a Shirt). */
 export function article(n) {
   const digits = String(n).replace(/[^0-9]/g, "");
-  if (!digits) return "a";
+  if (!digits) return /^[aeiou]/i.test(String(n).trim()) ? "an" : "a"; // a word: "an Ankle boot", "a Shirt"
   const lead = Number(digits.slice(0, ((digits.length - 1) % 3) + 1)); // the leading group of three
   return digits.startsWith("8") || lead === 11 || lead === 18 ? "an" : "a";
 }
