@@ -23,6 +23,12 @@ def _no_bool_or_text(value: object) -> object:
 
 Whole = Annotated[int, Field(strict=False), BeforeValidator(_no_bool_or_text)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def whole(low: int, high: int) -> object:
+    """A Whole from low to high, for optional fields (``whole(1, 4) | None``): the bounds must sit
+    inside the union, or the schema says "ge" where JSON Schema says "minimum"."""
+    return Annotated[int, Field(strict=False, ge=low, le=high), BeforeValidator(_no_bool_or_text)]
 Bounded = Annotated[float, Field(allow_inf_nan=False, ge=-LIMIT, le=LIMIT)]
 
 

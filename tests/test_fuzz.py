@@ -92,3 +92,18 @@ def test_the_schemathesis_config_switches_off_exactly_the_baseline():
 def test_no_run_was_started_by_invalid_data():
     db = _runs / "runs" / "runs.sqlite3"
     assert db.is_file() and RunStore(db).list() == []
+
+
+def test_the_schema_says_minimum_and_maximum_where_pydantic_says_ge_and_le():
+    """Bounds inside an optional field must reach the schema as JSON Schema words, or no client sees them."""
+    def keys(node):  # noqa: ANN001, ANN202
+        if isinstance(node, dict):
+            yield from node
+            for value in node.values():
+                yield from keys(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from keys(value)
+
+    found = set(keys(app.openapi()["components"]["schemas"]))
+    assert not found & {"ge", "le", "gt", "lt"} and {"minimum", "maximum", "additionalProperties"} <= found

@@ -9,7 +9,7 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from app.api_models import Body, DigitPixels, Whole
+from app.api_models import Body, DigitPixels, Whole, whole
 from app.deps import ModelDep
 from model.digit_prep import from_pixels
 from model.receptive_field import effective_receptive_field, field_table, regions, scaled_to_peak, stack_fields, steps_of
@@ -53,7 +53,7 @@ class EffectiveRequest(Body):
     layer: str = Field(..., max_length=64, title="the layer", examples=["conv2"])
     y: Whole = Field(..., ge=0, le=1024, title="y")
     x: Whole = Field(..., ge=0, le=1024, title="x")
-    channel: Whole | None = Field(None, ge=0, le=4096, title="the channel",
+    channel: whole(0, 4096) | None = Field(None, title="the channel",
                                 description="One feature map; default: all maps at (y, x).")
     pixels: DigitPixels = Field(..., title="pixels", description="The 28x28 input (e.g. the `input` the digit "
                                       "classifier returned), 0..255 or 0..1.")

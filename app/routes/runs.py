@@ -19,7 +19,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response, WebSocket
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, model_validator
 
-from app.api_models import Body, Whole
+from app.api_models import Body, Whole, whole
 from app.deps import RunsDep
 from app.model_state import ModelState
 from app.runs.hub import Viewer
@@ -52,7 +52,8 @@ class RunConfig(Body):
     weight_decay: float = _bounded("weight_decay")
     batch_size: Whole = _bounded("batch_size")
     epochs: Whole = _bounded("epochs")
-    train_size: Whole | None = _bounded("train_size", "Use only the first N training images.")
+    train_size: whole(*TrainConfig.RANGES["train_size"]) | None = Field(  # type: ignore[valid-type]
+        DEFAULTS.train_size, title="train size", description="Use only the first N training images.")
     seed: Whole = _bounded("seed")
     schedule: Literal[SCHEDULES] = Field(DEFAULTS.schedule, title="schedule")  # type: ignore[valid-type]
     dataset: Literal["mnist", "fashion-mnist"] = Field("mnist", title="dataset")

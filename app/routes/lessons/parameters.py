@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field, StrictBool
 
-from app.api_models import Body, Whole
+from app.api_models import Body, Whole, whole
 from model.architecture import ArchitectureError, PlannedLayer, plan, totals
 from model.zoo import build_model, plan_of
 
@@ -20,16 +20,16 @@ class ConvLayer(Body):
     kind: Literal["conv"] = Field(..., title="kind")
     channels: Whole = Field(..., ge=1, le=1024, title="channels", description="Output channels.")
     kernel: Whole = Field(..., ge=1, le=15, title="kernel")
-    stride: Whole | None = Field(None, ge=1, le=8, title="stride", description="Default 1.")
-    padding: Whole | None = Field(None, ge=0, le=14, title="padding", description="Default 0.")
-    dilation: Whole | None = Field(None, ge=1, le=8, title="dilation", description="Default 1.")
+    stride: whole(1, 8) | None = Field(None, title="stride", description="Default 1.")
+    padding: whole(0, 14) | None = Field(None, title="padding", description="Default 0.")
+    dilation: whole(1, 8) | None = Field(None, title="dilation", description="Default 1.")
     bias: StrictBool = True
 
 
 class PoolLayer(Body):
     kind: Literal["maxpool", "avgpool"] = Field(..., title="kind")
     kernel: Whole = Field(..., ge=1, le=15, title="kernel")
-    stride: Whole | None = Field(None, ge=1, le=8, title="stride", description="Default: the kernel size.")
+    stride: whole(1, 8) | None = Field(None, title="stride", description="Default: the kernel size.")
 
 
 class ActivationLayer(Body):
@@ -46,7 +46,7 @@ LayerSpec = Annotated[ConvLayer | PoolLayer | ActivationLayer | LinearLayer, Fie
 
 
 class ArchitectureIn(Body):
-    input: Annotated[list[Annotated[Whole, Field(ge=1, le=1024)]], Field(min_length=3, max_length=3)] = Field(
+    input: Annotated[list[whole(1, 1024)], Field(min_length=3, max_length=3)] = Field(  # type: ignore[valid-type]
         [1, 28, 28], title="the input", description="[C, H, W], each 1 to 1024.")
     layers: list[LayerSpec] = Field(..., min_length=1, max_length=30, title="layer")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from app.api_models import Body, Bounded, Whole, rows_of
+from app.api_models import Body, Bounded, Whole, rows_of, whole
 from app.routes.lessons.common import grid, refuse
 from model.pooling_lesson import pool_grid
 
@@ -15,7 +15,7 @@ router = APIRouter()
 class PoolIn(Body):
     x: rows_of(Bounded, 16, 16) = Field(..., title="x")  # type: ignore[valid-type]
     kernel: Whole = Field(2, ge=1, le=4, title="the window size")
-    stride: Whole | None = Field(None, ge=1, le=4, title="the stride", description="Default: the kernel size.")
+    stride: whole(1, 4) | None = Field(None, title="the stride", description="Default: the kernel size.")
     delta: rows_of(Bounded, 16, 16) | None = Field(None, title="δ")  # type: ignore[valid-type]
 
 
