@@ -56,16 +56,24 @@ $(VENDOR_STAMP): package.json package-lock.json scripts/vendor.mjs
 	node scripts/vendor.mjs
 	@mkdir -p $(@D) && touch $@
 
-# Browser tests drive the system Chromium (Playwright never downloads a browser).
+# Debian packages the tests need: the system Chromium (Playwright never downloads a browser) and
+# Fashion-MNIST (the dataset tests). Installed with apt-get when running as root; otherwise the
+# tests that need them are skipped (and fail when CI=true).
+TEST_DEBS := chromium dataset-fashion-mnist
+TEST_DEB_FILES := $(CHROMIUM) /usr/share/datasets/fashion-mnist
+
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then \
+	@missing=""; set -- $(TEST_DEB_FILES); for pkg in $(TEST_DEBS); do \
+		[ -e "$$1" ] || missing="$$missing $$pkg"; shift; \
+	done; \
+	if [ -z "$$missing" ]; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Chromium not found at $(CHROMIUM): installing it with apt-get"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		echo "Installing the Debian packages the tests need:$$missing"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	else \
-		echo "warning: $(CHROMIUM) is missing and you are not root, so browser tests will be skipped" >&2; \
-		echo "         (or fail when CI=true). Install it with: sudo apt-get install -y chromium" >&2; \
+		echo "warning: missing Debian packages:$$missing; the tests that need them will be skipped" >&2; \
+		echo "         (or fail when CI=true). Install them with: sudo apt-get install -y$$missing" >&2; \
 	fi
 
 # Regenerate docs/screenshot-landing.png (and a phone-sized one in /tmp).

@@ -26,16 +26,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT))
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the tests' own browser set-up)
 
 
 def free_port() -> int:
@@ -120,14 +112,19 @@ def draw_seven(page) -> None:  # noqa: ANN001
         page.mouse.up()
 
 
+def settle_and_shoot(page, ready: str, out: Path, pause_ms: int = 300) -> None:  # noqa: ANN001
+    """Wait for the `ready` selector, move the pointer out of the way, let hover effects fade, shoot."""
+    page.locator(ready).wait_for(timeout=TIMEOUT)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(pause_ms)
+    page.screenshot(path=str(out))
+
+
 def shoot_digits(page, out: Path) -> None:  # noqa: ANN001
     page.goto("/digits")
     page.wait_for_load_state("networkidle")
     draw_seven(page)
-    page.locator('[data-digits-page][data-state="predicted"][data-busy="false"]').wait_for(timeout=TIMEOUT)
-    page.mouse.move(0, 0)
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(out))
+    settle_and_shoot(page, '[data-digits-page][data-state="predicted"][data-busy="false"]', out)
 
 
 def shoot_receptive_field(page, out: Path) -> None:  # noqa: ANN001
@@ -136,10 +133,7 @@ def shoot_receptive_field(page, out: Path) -> None:  # noqa: ANN001
     page.locator('[data-rf-page][data-picture="stored"][data-busy="false"]').wait_for(timeout=TIMEOUT)
     box = page.locator('[data-layer="pool2"] .rf-grid-frame').bounding_box()
     page.mouse.click(*at(box, 0.62, 0.27))
-    page.locator('[data-rf-page][data-busy="false"]').wait_for(timeout=TIMEOUT)
-    page.mouse.move(0, 0)
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(out))
+    settle_and_shoot(page, '[data-rf-page][data-busy="false"]', out, 500)
 
 
 def shoot_lessons(page, out: Path) -> None:  # noqa: ANN001
@@ -183,7 +177,7 @@ def main() -> None:
     try:
         wait_healthy(url, proc)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
             if args.readme:
                 readme(browser, url)
                 browser.close()

@@ -6,14 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.conv import Conv2d, conv2d_backward, conv2d_forward, resolve_padding
-from model.geometry import conv_output_size
+from model.conv import Conv2d, conv2d_forward, resolve_padding
 from model.layers import Flatten, Linear, ReLU, Tanh
 from model.layout import to_batch_first, to_batch_last
 from model.loss import softmax_cross_entropy
 from model.pooling import AvgPool2d, MaxPool2d
-from model.reference import (avgpool_forward_loops, conv2d_backward_loops, conv2d_forward_loops,
-                             maxpool_backward_loops, maxpool_forward_loops)
+from model.reference import (avgpool_forward_loops, maxpool_backward_loops, maxpool_forward_loops)
+from tests.conv_check import assert_conv_equals_the_loops
 from tests.gradcheck import numerical_grad, rel_error
 
 TOL = 1e-7
@@ -62,19 +61,7 @@ def test_vectorised_conv_matches_loop_reference(c, f, h, w, k, stride, padding, 
     wt = rng.standard_normal((f, c, kh, kw))
     b = rng.standard_normal(f) if bias else None
     pad = resolve_padding(padding, kh, kw, dilation)
-    out, cache = conv2d_forward(to_batch_last(x), wt, b, stride, pad, dilation)
-    ref = conv2d_forward_loops(x, wt, b, stride, pad, dilation)
-    np.testing.assert_allclose(to_batch_first(out), ref, rtol=1e-10, atol=1e-10)
-    assert ref.shape[2:] == (conv_output_size(h, kh, stride, pad[0], dilation),
-                             conv_output_size(w, kw, stride, pad[1], dilation))
-
-    dout = rng.standard_normal(ref.shape)
-    dx, dw, db = conv2d_backward(to_batch_last(dout), cache)
-    dx_ref, dw_ref, db_ref = conv2d_backward_loops(dout, x, wt, stride, pad, dilation)
-    np.testing.assert_allclose(to_batch_first(dx), dx_ref, rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(dw, dw_ref, rtol=1e-10, atol=1e-10)
-    if bias:
-        np.testing.assert_allclose(db, db_ref, rtol=1e-10, atol=1e-10)
+    assert_conv_equals_the_loops(x, wt, b, stride, pad, dilation, rng)
 
 
 def test_conv_float32_is_close_to_float64():

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.conv import conv2d_backward, conv2d_forward
-from model.geometry import conv_output_size
 from model.layout import to_batch_first, to_batch_last
 from model.pooling import MaxPool2d
-from model.reference import conv2d_backward_loops, conv2d_forward_loops, maxpool_backward_loops, maxpool_forward_loops
+from model.reference import maxpool_backward_loops, maxpool_forward_loops
+from tests.conv_check import assert_conv_equals_the_loops
 from tests.gradcheck import numerical_grad, rel_error
 
 
@@ -36,18 +36,7 @@ def test_vectorised_conv_equals_the_loops(case, bias):
     rng = np.random.default_rng(seed)
     x, wt = rng.standard_normal((n, c, h, w)), rng.standard_normal((f, c, kh, kw))
     b = rng.standard_normal(f) if bias else None
-    out, cache = conv2d_forward(to_batch_last(x), wt, b, stride, pad, dilation)
-    ref = conv2d_forward_loops(x, wt, b, stride, pad, dilation)
-    assert ref.shape[2:] == (conv_output_size(h, kh, stride, pad[0], dilation),
-                             conv_output_size(w, kw, stride, pad[1], dilation))
-    np.testing.assert_allclose(to_batch_first(out), ref, rtol=1e-9, atol=1e-9)
-    dout = rng.standard_normal(ref.shape)
-    dx, dw, db = conv2d_backward(to_batch_last(dout), cache)
-    dx_ref, dw_ref, db_ref = conv2d_backward_loops(dout, x, wt, stride, pad, dilation)
-    np.testing.assert_allclose(to_batch_first(dx), dx_ref, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(dw, dw_ref, rtol=1e-9, atol=1e-9)
-    if bias:
-        np.testing.assert_allclose(db, db_ref, rtol=1e-9, atol=1e-9)
+    assert_conv_equals_the_loops(x, wt, b, stride, pad, dilation, rng, tol=1e-9)
 
 
 @settings(max_examples=25, deadline=None)

@@ -8,7 +8,7 @@
 // and the bars' <ol data-bars>.
 
 import { el } from "../shared/dom.js";
-import { findParts } from "./find-parts.js";
+import { findParts } from "../shared/dom.js";
 import { accuracyText, confidenceSentence, guessSentence, modelLabel, runnerUpSentence } from "./prediction-words.js";
 import { ProbabilityBars } from "./probability-bars.js";
 

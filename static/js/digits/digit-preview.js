@@ -5,7 +5,7 @@
 // as the field, [data-ink-box] and [data-mass] markers and a [data-preview-note].
 
 import { drawHeatmap, inkColor } from "../shared/heatmap.js";
-import { findParts } from "./find-parts.js";
+import { findParts } from "../shared/dom.js";
 import { inkGeometry, inkNote } from "./ink-geometry.js";
 
 export class DigitPreview {

@@ -15,7 +15,7 @@
 //   "drawing-change"  detail {strokes, active, reason: "stroke" | "end" | "undo" | "clear" | "restore"}
 //                     active is true while a stroke is still being drawn.
 
-import { findParts } from "./find-parts.js";
+import { findParts } from "../shared/dom.js";
 import { LOGICAL_SIZE, STROKE_WIDTHS, addPoint, isEmptyDrawing, padResolution, pointToLogical, strokePath } from "./strokes.js";
 
 const INK = "#111318";

@@ -34,15 +34,8 @@ export function applyQuery({ onSent = () => {}, ...handlers }) {
 
 /** A LiveQuery that sends at once when nothing is waiting or out, and otherwise at most every
  * `delay` ms (`maxWait` = `delay`): a throttle, for a pointer sweeping over the photo. */
-class ThrottledQuery extends LiveQuery {
-  ask(body) {
-    if (this.busy) this.schedule(body);
-    else this.now(body);
-  }
-}
-
 /** ask(body) with an explain body (the apply body plus {x, y}) -> the explanation. */
 export function explainQuery(handlers) {
-  return new ThrottledQuery((body, signal) => explainPixel(body, signal),
+  return new LiveQuery((body, signal) => explainPixel(body, signal),
     { delay: EXPLAIN_INTERVAL_MS, maxWait: EXPLAIN_INTERVAL_MS, ...handlers });
 }

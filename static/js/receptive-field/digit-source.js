@@ -11,7 +11,7 @@
 import { predictDrawing, predictPixels } from "../digits/digits-api.js";
 import { DrawPad } from "../digits/draw-pad.js";
 import { readStoredDrawing, writeStoredDrawing } from "../digits/drawing-store.js";
-import { findParts } from "../digits/find-parts.js";
+import { findParts } from "../shared/dom.js";
 import { isEmptyDrawing } from "../digits/strokes.js";
 import { el } from "../shared/dom.js";
 import { drawHeatmap, paperColor } from "../shared/heatmap.js";

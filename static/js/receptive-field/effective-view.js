@@ -6,7 +6,7 @@
 // Markup contract (templates/receptive_field.html): a [data-effective] element holding a
 // <canvas> and [data-marker="full"], [data-marker="central"] markers.
 
-import { findParts } from "../digits/find-parts.js";
+import { findParts } from "../shared/dom.js";
 import { heatColor } from "../shared/heatmap.js";
 import { placeMarker } from "./layer-grids.js";
 import { keepSharp } from "./sharp-canvas.js";

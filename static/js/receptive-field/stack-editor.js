@@ -13,7 +13,7 @@
 //   "stack-change"  detail {inputSize, inputChannels, layers, errors}  after any edit
 //   "stack-select"  detail {index}   a layer's controls got focus (its recurrences are shown)
 
-import { findParts } from "../digits/find-parts.js";
+import { findParts } from "../shared/dom.js";
 import { STACK_KINDS, STACK_PRESETS, newStackLayer, parseBounded } from "./stack-math.js";
 
 const NUMBERS = ["kernel", "stride", "padding", "dilation", "channels"];

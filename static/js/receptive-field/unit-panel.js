@@ -7,7 +7,7 @@
 // [data-activation], [data-box-text], [data-padding-text], [data-effective] (effective-view.js),
 // [data-effective-note], [data-formulas], [data-network-table] and [data-served-convs].
 
-import { findParts } from "../digits/find-parts.js";
+import { findParts } from "../shared/dom.js";
 import { EffectiveView } from "./effective-view.js";
 import { centralShare, geometryText, recurrenceLines, sizeLine, unitBox } from "./rf-math.js";
 import { formulasHeading, renderFormulas, renderNetworkTable } from "./rf-views.js";

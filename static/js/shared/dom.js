@@ -7,3 +7,9 @@ export function el(tag, className = "", text = null) {
   if (text !== null && text !== undefined) node.textContent = text;
   return node;
 }
+
+/** A view's elements in one call: findParts(root, {canvas: "canvas", undo: "[data-pad-undo]"}) ->
+ * {canvas: <canvas>, undo: <button>}, the first match under `root` for each (null for none). */
+export function findParts(root, selectors) {
+  return Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, root.querySelector(selector)]));
+}

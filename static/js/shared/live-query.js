@@ -4,6 +4,7 @@
 //   const q = new LiveQuery((body, signal) => api.call(body, signal), {delay: 150, onResult, onError});
 //   q.schedule(body)  // send after `delay` ms of quiet (a later call replaces it)
 //   q.now(body)       // send at once
+//   q.ask(body)       // at once when idle, else as schedule() (a throttle)
 //
 // Only the answer to the newest request reaches onResult/onError: an older answer that arrives
 // late is dropped, so the page never shows a stale result over a fresher one. With `abortStale`,
@@ -48,6 +49,13 @@ export class LiveQuery {
     const wait = Math.max(0, Math.min(this.#delay, this.#firstScheduled + this.#maxWait - now));
     this.#timer = setTimeout(() => this.now(body), wait);
     this.onChange();
+  }
+
+  /** Throttled: send `body` now when nothing is waiting or out, else after the pause (for a
+   * pointer sweeping over pixels: the first answer at once, then at most one per `delay`). */
+  ask(body) {
+    if (this.busy) this.schedule(body);
+    else this.now(body);
   }
 
   /** Send `body` now. */
