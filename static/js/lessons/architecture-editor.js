@@ -1,6 +1,7 @@
 // A network the learner describes, layer by layer: a list of rows, each a kind (conv, pooling,
 // activation, flatten, linear) with the numbers that kind needs, plus the input shape. It builds
-// the body of POST /api/lessons/parameters; it does not fetch.
+// the body of POST /api/lessons/parameters; it does not fetch. It also names what an API path
+// into that body points at as the lesson says it ("layer 3's kernel size"), for the messages.
 //
 // Markup contract (templates/lessons/parameters.html): a [data-architecture] element holding
 // input[data-input="c|h|w"], an <ol data-layers>, select[data-add-kind] and button[data-add].
@@ -9,6 +10,7 @@
 //   "architecture-edit"  detail {reason: "field" | "add" | "remove" | "move" | "load"}
 
 import { el } from "../shared/dom.js";
+import { capitalise } from "../shared/words.js";
 
 const KINDS = {
   conv: { label: "Convolution", fields: ["channels", "kernel", "stride", "padding"], bias: true },
@@ -26,6 +28,29 @@ const DEFAULTS = {
   avgpool: { kernel: 2 },
   linear: { features: 10, bias: true },
 };
+
+const FIELD_WORDS = { channels: "number of channels", kernel: "kernel size", stride: "stride", padding: "padding",
+  dilation: "dilation", features: "number of features", bias: "bias", kind: "kind" };
+const AXES = ["channels", "height", "width"];
+// The server's names for layers ("conv2", "fc1") and the editor's kinds they count.
+export const NAMED_KINDS = { conv: "conv", fc: "linear", linear: "linear", maxpool: "maxpool", avgpool: "avgpool",
+  relu: "relu", tanh: "tanh", flatten: "flatten" };
+const KIND_TAGS = new Set(Object.keys(KINDS)); // a layer's fields are checked as its kind: ["layers", 2, "maxpool", "kernel"]
+
+/** An API path into the network without the kind a layer's fields are checked as:
+ * ["layers", 2, "maxpool", "kernel"] -> ["layers", 2, "kernel"]. */
+export function networkPath(path) {
+  return path[0] === "layers" ? path.filter((part, i) => i < 2 || !KIND_TAGS.has(part)) : path;
+}
+
+/** The lesson's name for an API path into the network: ["layers", 2, "kernel"] -> "layer 3's kernel size". */
+export function networkFieldName(path) {
+  const [part, index, field] = networkPath(path);
+  if (part === "input") return index === undefined ? "the input shape" : `the input\u2019s ${AXES[index] ?? "size"}`;
+  if (part !== "layers") return null;
+  if (index === undefined) return "the list of layers";
+  return field === undefined ? `layer ${index + 1}` : `layer ${index + 1}\u2019s ${FIELD_WORDS[field] ?? field}`;
+}
 
 export const LENET5 = [
   { kind: "conv", channels: 6, kernel: 5, padding: 2, bias: false }, { kind: "relu" }, { kind: "maxpool", kernel: 2 },
@@ -102,7 +127,7 @@ export class ArchitectureEditor {
       const kind = li.querySelector("select[data-kind]").value;
       const layer = { kind };
       for (const box of li.querySelectorAll("input[data-field]")) {
-        const got = whole(box, `Layer ${n + 1}: ${box.dataset.field}`);
+        const got = whole(box, capitalise(networkFieldName(["layers", n, box.dataset.field])));
         if (got.error) return { error: got.error };
         if (got.value !== null) layer[box.dataset.field] = got.value;
       }
@@ -118,6 +143,14 @@ export class ArchitectureEditor {
     [...this.list.children].forEach((li, i) => li.classList.toggle("is-invalid", i + 1 === n));
   }
 
+  /** Mark the box an API path names as invalid: ("input", 0) is the channels box, ("layers", 2,
+   * "kernel") layer 3's kernel. */
+  markField(part, index, field) {
+    const box = part === "input" ? this.inputs[index]
+      : part === "layers" ? this.list.children[index]?.querySelector(`input[data-field="${field}"]`) : null;
+    box?.setAttribute("aria-invalid", "true");
+  }
+
   get count() {
     return this.list.children.length;
   }
@@ -126,14 +159,14 @@ export class ArchitectureEditor {
     const li = el("li", "ls-layer");
     const number = el("span", "ls-layer-n");
     number.setAttribute("aria-hidden", "true");
-    const kind = el("select");
+    const kind = el("select", "control");
     kind.dataset.kind = "";
     for (const [value, spec] of Object.entries(KINDS)) kind.add(new Option(spec.label, value));
     kind.value = layer.kind;
     const fields = el("span", "ls-layer-fields");
     const buttons = el("span", "ls-layer-buttons");
     for (const [action, text, label] of [["up", "\u2191", "Move up"], ["down", "\u2193", "Move down"], ["remove", "\u00d7", "Remove"]]) {
-      const button = el("button", `ls-icon-button ls-${action}`, text);
+      const button = el("button", `icon-button ls-${action}`, text);
       button.type = "button";
       button.dataset.action = action;
       button.dataset.label = label;
@@ -151,7 +184,7 @@ export class ArchitectureEditor {
     for (const name of spec.fields) {
       const label = el("label", "ls-layer-field");
       label.append(el("span", "", FIELD_LABELS[name]));
-      const box = el("input");
+      const box = el("input", "control");
       box.type = "number";
       box.min = name === "padding" ? "0" : "1";
       box.step = "1";

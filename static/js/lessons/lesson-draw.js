@@ -1,23 +1,20 @@
 // Lessons: drawing helpers. Small DOM builders shared by the lesson pages: symbols with
-// subscripts, sums written out term by term, grids of numbers (optionally a heat map), the 1-D
-// "strip" that lines a kernel up under its window, bars, and error boxes. They draw what they are
-// given; they never fetch. Colours are set through classes and CSS custom properties (CSSOM), so
-// they work under a strict Content-Security-Policy.
+// subscripts, sums written out term by term, grids of values (optionally tinted by sign and
+// size), the 1-D "strip" that lines a kernel up under its window, bars, and confusion tables.
+// They draw what they are given; they never fetch. Colours are set through classes and CSS custom
+// properties (CSSOM), so they work under a strict Content-Security-Policy.
 
 import { el } from "../shared/dom.js";
-import {
-  entryNumeric,
-  formatNumber,
-  maxAbs,
-  shade as shadeOf,
-  symbolName,
-  symbolText,
-} from "./lesson-math.js";
+import { maxAbs } from "../shared/heatmap.js";
+import { formatInteger, formatNumber } from "../shared/numbers.js";
+import { plural, withArticle } from "../shared/words.js";
+import { entryNumeric, symbolName, symbolText } from "./lesson-math.js";
 
-/** Show `text` in an error box next to the inputs it is about; hide the box when text is empty. */
-export function showError(box, text) {
-  box.textContent = text ?? "";
-  box.hidden = !text;
+/** A value's tint on a diverging scale, as the editable cells are tinted (is-pos / is-neg, the
+ * shared NumberGrid's classes): {sign: "pos" | "neg" | "zero", alpha in [0.1, 0.75]}. */
+function tint(value, scale) {
+  if (!value || !scale) return { sign: "zero", alpha: 0 };
+  return { sign: value > 0 ? "pos" : "neg", alpha: 0.1 + 0.65 * Math.min(1, Math.abs(value) / scale) };
 }
 
 /** "∂L/∂x" with a subscript "2": a <span> holding the name and a <sub>. */
@@ -58,7 +55,7 @@ export function entryItem(entry, key, { selected = false, outside = null } = {})
   li.append(sym, num);
   if (outside) {
     const padded = entry.terms.filter((t) => outside(t)).length;
-    if (padded) li.append(el("span", "ls-eq-note", `${padded} padding term${padded > 1 ? "s" : ""}`));
+    if (padded) li.append(el("span", "ls-eq-note", plural(padded, "padding term")));
   }
   return li;
 }
@@ -74,7 +71,7 @@ export function entryList(entries, key, options = {}) {
 }
 
 /**
- * A grid of numbers. values: rows of numbers. Options:
+ * A grid of values to look at (the editable ones are LessonGrids). values: rows of numbers. Options:
  *   kind      the data-grid attribute (tests and styles find it by this)
  *   label     aria-label of the table
  *   heat      shade cells on a diverging scale (scale = largest |value| unless given)
@@ -84,7 +81,7 @@ export function entryList(entries, key, options = {}) {
  *   indices   1-based column numbers above (vectors) / row and column numbers (grids)
  *   name      symbol in each cell's accessible label ("y" -> "y 1,2: 5")
  */
-export function numberGrid(values, {
+export function valueGrid(values, {
   kind = "", label = "", heat = false, scale = null, cellClass = null, format = formatNumber, pick = false,
   indices = false, name = "", rowOffset = 0, colOffset = 0,
 } = {}) {
@@ -128,7 +125,7 @@ export function numberGrid(values, {
         cell.setAttribute("aria-label", `${symbolName(name)} ${where}: ${format(v)}`);
       }
       if (heat) {
-        const { sign, alpha } = shadeOf(v, s);
+        const { sign, alpha } = tint(v, s);
         cell.classList.add(`is-${sign}`);
         if (alpha) cell.style.setProperty("--alpha", alpha.toFixed(3));
       }
@@ -150,7 +147,7 @@ export function numberGrid(values, {
   return grid;
 }
 
-/** The cells of a numberGrid as rows of elements, for fast class changes (the animation). */
+/** The cells of a valueGrid as rows of elements, for fast class changes (the animation). */
 export function cellMatrix(grid) {
   const rows = [];
   for (const cell of grid.querySelectorAll(".ls-num[data-r]")) {
@@ -270,7 +267,8 @@ export function confusionTable(matrix, { label = "", kind = "" } = {}) {
       } else {
         td.className = "is-none";
       }
-      td.title = r === c ? `${count} ${r}s recognised` : `${count} ${r}s taken for ${c}s`;
+      const images = `${plural(count, "image", "images", formatInteger)} of ${withArticle(r)}`;
+      td.title = r === c ? `${images}, recognised` : `${images}, taken for ${withArticle(c)}`;
       tr.append(td);
     });
     const wrong = row.reduce((a, b) => a + b, 0) - row[r];

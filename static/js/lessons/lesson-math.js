@@ -1,30 +1,10 @@
-// Lessons: the pure part. Parsing typed numbers, formatting numbers, terms and formulas, and the
-// little index arithmetic the pages need to lay things out (sizes, windows, flips). No DOM access
-// and no fetching: every function can be tried on its own. The numbers a lesson *shows as results*
-// come from the API; these helpers only arrange and print them.
+// Lessons: the pure part that is the lessons' own. Symbols and terms of a sum, formulas made
+// typographic, and the little index arithmetic the pages need to lay things out (sizes, windows,
+// flips). No DOM access and no fetching: every function can be tried on its own. The numbers a
+// lesson *shows as results* come from the API; these helpers only arrange and print them.
+// Parsing and formatting numbers is shared/numbers.js; words that follow numbers, shared/words.js.
 
-import { errorMessage as apiErrorMessage } from "../shared/api.js";
-import { MINUS, TIMES, formatNumber, parseNumber } from "../shared/numbers.js";
-
-export { MINUS, TIMES, formatNumber, parseNumber };
-
-/** Rows of typed texts -> {values, errors}; values is null when any cell is invalid. `label(r, c)`
- * names a cell in the messages ("x₃", "Row 1, column 3"). */
-export function parseCells(cells, label = (r, c) => `Row ${r + 1}, column ${c + 1}`) {
-  const errors = [];
-  const values = cells.map((row, r) => row.map((text, c) => {
-    const parsed = parseNumber(text);
-    if (parsed.ok) return parsed.value;
-    errors.push({ row: r, col: c, message: `${label(r, c)}: ${parsed.error}.` });
-    return 0;
-  }));
-  return { values: errors.length ? null : values, errors };
-}
-
-export function capitalise(text) {
-  const s = String(text ?? "");
-  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
-}
+import { MINUS, TIMES, formatNumber } from "../shared/numbers.js";
 
 /** A factor inside a product: negatives in brackets, "2×(−1)". */
 export function factor(value, decimals = 3) {
@@ -32,27 +12,9 @@ export function factor(value, decimals = 3) {
   return text.startsWith(MINUS) ? `(${text})` : text;
 }
 
-/** Integers with thousands separators: 61684 -> "61,684". */
-export function formatInt(value) {
-  const text = Math.round(value).toLocaleString("en-US");
-  return text.replace("-", MINUS);
-}
-
-/** A fraction as a percentage: 0.0065 -> "0.65%". */
-export function formatPercent(fraction, decimals = 2) {
-  return `${formatNumber(fraction * 100, decimals)}%`;
-}
-
-const SUPERSCRIPT = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074", 5: "\u2075",
-  6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
-
-/** A tiny number in scientific notation: 1.1357e-10 -> "1.1 × 10⁻¹⁰"; 0 -> "0". */
-export function formatScientific(value, digits = 2) {
-  if (value === 0) return "0";
-  if (!Number.isFinite(value)) return String(value);
-  const [mantissa, exponent] = value.toExponential(digits - 1).split("e");
-  const exp = String(Number(exponent)).split("").map((ch) => SUPERSCRIPT[ch]).join("");
-  return `${mantissa.replace("-", MINUS)} ${TIMES} 10${exp}`;
+/** A product of two factors: "2×(−1)". */
+export function product(a, b) {
+  return `${factor(a)}${TIMES}${factor(b)}`;
 }
 
 /** A finite-difference estimate, to enough places to show how close it is: 0.99999999996. */
@@ -60,15 +22,14 @@ export function formatPrecise(value, places = 11) {
   return formatNumber(value, places);
 }
 
-/** A duration in seconds as milliseconds: 0.0066 -> "6.61 ms". */
-export function formatMs(seconds) {
-  const ms = seconds * 1000;
-  return `${formatNumber(ms, ms < 10 ? 2 : ms < 100 ? 1 : 0)} ms`;
+/** A list of numbers as the lesson prints it: "[1, −2, 0.5]". */
+export function bracketList(values) {
+  return `[${values.map((v) => formatNumber(v)).join(", ")}]`;
 }
 
-/** A ratio: 2.123 -> "2.12". */
-export function formatRatio(value, decimals = 2) {
-  return formatNumber(value, decimals);
+/** rows x cols of a grid: "3×4". */
+export function sizeText(grid) {
+  return `${grid.length}${TIMES}${grid[0]?.length ?? 0}`;
 }
 
 // ---------------------------------------------------------------- symbols and terms
@@ -90,9 +51,14 @@ export function symbolText(name, index) {
   return `${symbolName(name)}_${index.join(",")}`;
 }
 
+/** A cell of a 2-D grid with a 1-based subscript: (1, 0) -> "₂,₁". */
+export function at(r, c) {
+  return subscript(`${r + 1},${c + 1}`);
+}
+
 /** The numbers of one sum: terms [{a: {value}, b: {value}}] -> "2×1 + 5×0 + 6×(−1)". */
 export function termsNumeric(terms) {
-  return terms.map((t) => `${factor(t.a.value)}${TIMES}${factor(t.b.value)}`).join(" + ");
+  return terms.map((t) => product(t.a.value, t.b.value)).join(" + ");
 }
 
 /** One entry of /correlate-1d, as numbers: "2×1 + 5×0 + 6×(−1) = −4". */
@@ -111,26 +77,27 @@ export function entrySymbolic(entry) {
  * "⌊(6 + 2×1 − 1×(3 − 1) − 1) / 2⌋ + 1 = 3"; "1/64 + 1/3^2" -> "1/64 + 1/3²"; "3*3*32" -> "3×3×32". */
 export function prettyFormula(text) {
   let s = String(text);
-  // floor( ... ) -> ⌊ ... ⌋, matching brackets
-  let at = s.indexOf("floor(");
-  while (at !== -1) {
-    let depth = 0;
-    let end = -1;
-    for (let i = at + 5; i < s.length; i += 1) {
-      if (s[i] === "(") depth += 1;
-      else if (s[i] === ")") {
-        depth -= 1;
-        if (depth === 0) {
-          end = i;
-          break;
-        }
-      }
-    }
+  let start = s.indexOf("floor(");
+  while (start !== -1) {
+    const end = closingBracket(s, start + 5);
     if (end === -1) break;
-    s = `${s.slice(0, at)}\u230a${s.slice(at + 6, end)}\u230b${s.slice(end + 1)}`;
-    at = s.indexOf("floor(");
+    s = `${s.slice(0, start)}\u230a${s.slice(start + 6, end)}\u230b${s.slice(end + 1)}`;
+    start = s.indexOf("floor(");
   }
   return s.replace(/\^2/g, "\u00b2").replace(/\*/g, TIMES).replace(/ - /g, ` ${MINUS} `);
+}
+
+/** The index of the ")" that closes the "(" at `open`, or -1. */
+function closingBracket(s, open) {
+  let depth = 0;
+  for (let i = open; i < s.length; i += 1) {
+    if (s[i] === "(") depth += 1;
+    else if (s[i] === ")") {
+      depth -= 1;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
 }
 
 // ---------------------------------------------------------------- sizes and windows
@@ -159,20 +126,9 @@ export function sameGrid(a, b, tolerance = 1e-9) {
     && row.every((v, c) => Math.abs(v - b[r][c]) <= tolerance));
 }
 
-/** Resize rows of cell texts to rows x cols, keeping the top-left corner; new cells get `fill(r, c)`. */
-export function resizeCells(cells, rows, cols, fill = () => "0") {
-  const out = [];
-  for (let r = 0; r < rows; r += 1) {
-    const row = [];
-    for (let c = 0; c < cols; c += 1) row.push(cells[r]?.[c] ?? fill(r, c));
-    out.push(row);
-  }
-  return out;
-}
-
 /** The cells under output (i, j) of a 2-D cross-correlation of x (zero-padded by `pad`) with a
- * kh x kw kernel at `stride`: [{u, v, r, c, outside}] with r, c in x's coordinates (0-based,
- * negative or past the edge over the padding). */
+ * kh x kw kernel at `stride`: [{u, v, r, c}] with r, c in x's coordinates (0-based, negative or
+ * past the edge over the padding). */
 export function window2d(i, j, kh, kw, pad, stride) {
   const cells = [];
   for (let u = 0; u < kh; u += 1) {
@@ -186,10 +142,8 @@ export function window2d(i, j, kh, kw, pad, stride) {
 export function window2dNumeric(x, w, pad, stride, i, j, value) {
   const h = x.length;
   const wd = x[0].length;
-  const terms = window2d(i, j, w.length, w[0].length, pad, stride).map(({ u, v, r, c }) => {
-    const xv = r >= 0 && r < h && c >= 0 && c < wd ? x[r][c] : 0;
-    return `${factor(xv)}${TIMES}${factor(w[u][v])}`;
-  });
+  const terms = window2d(i, j, w.length, w[0].length, pad, stride).map(({ u, v, r, c }) => (
+    product(r >= 0 && r < h && c >= 0 && c < wd ? x[r][c] : 0, w[u][v])));
   return `${terms.join(" + ")} = ${formatNumber(value)}`;
 }
 
@@ -198,24 +152,6 @@ export function poolWindow(i, j, k, stride) {
   const cells = [];
   for (let u = 0; u < k; u += 1) for (let v = 0; v < k; v += 1) cells.push([i * stride + u, j * stride + v]);
   return cells;
-}
-
-/** Largest |value| in a grid (0 for an empty one). */
-export function maxAbs(grid) {
-  return grid.reduce((m, row) => Math.max(m, ...row.map((v) => Math.abs(v))), 0);
-}
-
-/** A cell's shade on a diverging scale: {sign: "pos" | "neg" | "zero", alpha in [0.1, 0.75]}. */
-export function shade(value, scale) {
-  if (!value || !scale) return { sign: "zero", alpha: 0 };
-  return { sign: value > 0 ? "pos" : "neg", alpha: 0.1 + 0.65 * Math.min(1, Math.abs(value) / scale) };
-}
-
-/** A 4xx answer's {detail} -> one readable sentence (shared/api.js errorMessage), except that a
- * message that starts with a name ("fc1: ...", "x: ...") keeps its case. */
-export function errorMessage(detail, status) {
-  if (typeof detail === "string" && /^\w+:/.test(detail)) return detail;
-  return apiErrorMessage(detail, status);
 }
 
 /** Values to fill an input grid with: "pattern" (small mixed integers), "ramp" (r + c), "random"
@@ -231,6 +167,11 @@ export function fillValue(kind, r, c) {
     default:
       return ((r * 4 + c * 7 + ((r * c) % 5) + Math.floor((r + c) / 3)) % 9) - 3;
   }
+}
+
+/** rows x cols of `fillValue(kind)` texts. */
+export function filledCells(kind, rows, cols) {
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => String(fillValue(kind, r, c))));
 }
 
 /** A simple repeating example for new cells: 1, 2, 0, −1, 1, 0, … */

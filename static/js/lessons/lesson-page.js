@@ -1,11 +1,12 @@
-// What every lesson page module shares: the page's busy flag over all its LiveQuery objects, the
-// bookkeeping a section does when it draws an answer, and small control helpers.
+// What every lesson page module shares: the page's state (its root, its busy flag over all its
+// LiveQuery objects), the bookkeeping a section does when it draws an answer, and small control
+// helpers.
 //
 // For tests and curious learners: the page root [data-lesson-page] carries data-busy ("true" while
 // an edit is waiting or a request is out); every section that shows an answer carries
 // data-request (the JSON body of the request it shows) and data-version (bumped per answer).
 
-import { LiveQuery } from "./lessons-api.js";
+import { LiveQuery } from "../shared/live-query.js";
 
 export class PageState {
   constructor(root) {
@@ -14,7 +15,14 @@ export class PageState {
     this.holds = 0;
   }
 
-  /** A LiveQuery whose busy state counts towards the page's. */
+  /** The first element under the page root matching `selector`. */
+  $(selector) {
+    return this.root.querySelector(selector);
+  }
+
+
+  /** A LiveQuery whose busy state counts towards the page's. Stale answers are left to finish
+   * and dropped (never aborted), so the page is not busy until every request it sent is back. */
   query(send, options = {}) {
     const q = new LiveQuery(send, { ...options, onChange: () => this.update() });
     this.queries.push(q);
@@ -50,6 +58,12 @@ export function stale(section) {
   section.classList.add("is-stale");
 }
 
+/** Show `text` in an error box next to the inputs it is about; hide the box when text is empty. */
+export function showError(box, text) {
+  box.textContent = text ?? "";
+  box.hidden = !text;
+}
+
 /** Fill a <select> with the integers min..max (if it is empty) and choose `value`. */
 export function numberSelect(select, min, max, value) {
   if (select.options.length === 0) {
@@ -63,7 +77,12 @@ export function radioValue(scope, name) {
   return scope.querySelector(`input[name="${name}"]:checked`)?.value ?? null;
 }
 
-/** Run setUp(root) for every [data-lesson-page="slug"] on the page. */
+/** Call `fill(kind)` when a [data-fill] button under `scope` is pressed. */
+export function onFillButtons(scope, fill) {
+  for (const button of scope.querySelectorAll("[data-fill]")) button.addEventListener("click", () => fill(button.dataset.fill));
+}
+
+/** Run setUp(page) with a PageState for every [data-lesson-page="slug"] on the page. */
 export function start(slug, setUp) {
-  for (const root of document.querySelectorAll(`[data-lesson-page="${slug}"]`)) setUp(root);
+  for (const root of document.querySelectorAll(`[data-lesson-page="${slug}"]`)) setUp(new PageState(root));
 }

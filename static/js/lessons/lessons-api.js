@@ -1,12 +1,13 @@
-// The lessons' HTTP calls (/api/lessons/...) and LiveQuery, which turns a stream of edits into
-// requests. No DOM access. Every call throws ApiError carrying the server's own message for a
-// 4xx/5xx answer.
+// The lessons' HTTP calls (/api/lessons/...), through the shared client. No DOM access. Every call
+// throws ApiError for a 4xx/5xx answer, with the server's own sentence as its message (a shape
+// "(16, -2, -2)" printed as 16×−2×−2) and the field errors it named under `errors`; the pages
+// word those with the lesson's names (lesson-errors.js).
 
 import { getJson, postJson } from "../shared/api.js";
-import { errorMessage } from "./lesson-math.js";
+import { detailText } from "./lesson-errors.js";
 
-const post = (path, body, signal) => postJson(`/api/lessons/${path}`, body, { signal, describe: errorMessage });
-const get = (path, signal) => getJson(`/api/lessons/${path}`, { signal, describe: errorMessage });
+const post = (path, body, signal) => postJson(`/api/lessons/${path}`, body, { signal, describe: detailText });
+const get = (path, signal) => getJson(`/api/lessons/${path}`, { signal, describe: detailText });
 
 /** {x, w, pad, delta?} -> {y, dx, dw, dx_numeric, dw_numeric, max_difference}; entries with terms. */
 export const correlate1d = (body, signal) => post("correlate-1d", body, signal);
@@ -26,69 +27,3 @@ export const builtInParameters = (model, signal) => get(`parameters?model=${enco
 export const customParameters = (body, signal) => post("parameters", body, signal);
 /** -> {lenet5, mlp, error_ratio, size_ratio}; the first call evaluates both networks (seconds). */
 export const results = (signal) => get("results", signal);
-
-/**
- * Requests for one part of a page, driven by edits. `schedule(body)` waits `delay` ms for the
- * edits to settle, then sends; only the answer to the latest request is delivered (older ones
- * are left to finish and ignored, never aborted). `onChange()` is called whenever `busy` changes.
- */
-export class LiveQuery {
-  #send;
-  #delay;
-  #timer = null;
-  #seq = 0;
-  #inFlight = 0;
-
-  constructor(send, { delay = 150, onResult = () => {}, onError = () => {}, onChange = () => {} } = {}) {
-    this.#send = send;
-    this.#delay = delay;
-    this.onResult = onResult;
-    this.onError = onError;
-    this.onChange = onChange;
-  }
-
-  get busy() {
-    return this.#timer !== null || this.#inFlight > 0;
-  }
-
-  /** Send `body` after a pause (a later call replaces it). */
-  schedule(body) {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.#fire(body);
-    }, this.#delay);
-    this.onChange();
-  }
-
-  /** Send `body` now. */
-  now(body) {
-    clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#fire(body);
-  }
-
-  /** Forget anything pending: the current answer stays current only if nothing else is asked. */
-  cancel() {
-    clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#seq += 1;
-    this.onChange();
-  }
-
-  async #fire(body) {
-    this.#seq += 1;
-    const seq = this.#seq;
-    this.#inFlight += 1;
-    this.onChange();
-    try {
-      const result = await this.#send(body);
-      if (seq === this.#seq) this.onResult(result, body);
-    } catch (error) {
-      if (seq === this.#seq) this.onError(error, body);
-    } finally {
-      this.#inFlight -= 1;
-      this.onChange();
-    }
-  }
-}

@@ -8,6 +8,8 @@
 // Events, dispatched on the root element:
 //   "step-change"  detail {step, count, playing}  whenever the step changes or play/pause toggles.
 
+import { plural } from "../shared/words.js";
+
 export class SlidePlayer {
   #timer = null;
 
@@ -94,7 +96,7 @@ export class SlidePlayer {
 
   #showSpeed() {
     const rate = this.rate;
-    this.speedText.textContent = `${rate} step${rate === 1 ? "" : "s"}/s`;
+    this.speedText.textContent = `${plural(rate, "step")}/s`;
   }
 
   #sync() {
