@@ -135,15 +135,22 @@ def field_name(loc: tuple[Any, ...], model: Any = None, row_level: bool = False,
 
 
 def _excerpt(value: Any) -> Any:
-    """A refused input, quoted short: small JSON values as they are, anything else as a text excerpt."""
+    """A refused input, quoted short: small JSON values as they are, anything else as a text excerpt.
+    A long list or object is cut before it is serialised (this runs on the event loop)."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, (list, dict)) and len(value) > 16:
+        head = list(value)[:16] if isinstance(value, list) else dict(list(value.items())[:16])
+        return _cut(json.dumps(head, allow_nan=True, default=repr))
     try:
         text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
-        text = repr(value)
-        return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
-    return value if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+        return _cut(repr(value))
+    return value if len(text) <= EXCERPT_CHARS else _cut(text)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
 
 
 def _items_word(error: dict[str, Any], n: int) -> str:
@@ -223,6 +230,11 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             if "requestBody" in operation:
                 responses.setdefault("400", {"description": "The body is not well-formed JSON or form data."})
+                responses.setdefault("413", {"description": "The body is larger than the server's limit "
+                                                            "(CONVSCOPE_MAX_JSON_BYTES or _UPLOAD_BYTES), or "
+                                                            "than any valid body for this operation."})
+            if operation.get("operationId", "").endswith(("_post", "_delete", "_put", "_patch")):
+                responses.setdefault("403", {"description": "A change asked for from another site."})
             for status, response in responses.items():
                 if status.startswith(("4", "5")):
                     response["content"] = {"application/json": {"schema": ref}}

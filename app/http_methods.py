@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.guards.body_limits import is_body_limit, too_large_detail
+
 
 class HeadAsGet:
     """ASGI middleware: a HEAD request runs as GET, and only the head of the answer is sent."""
@@ -50,10 +52,13 @@ def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    """Every HTTPException as {"detail": ...}; a 405 with the path's real Allow header."""
+    """Every HTTPException as {"detail": ...}; a 405 with the path's real Allow header; a 413 naming
+    the limit the body passed."""
     headers = dict(exc.headers or {})
     detail = exc.detail
-    if exc.status_code == 405:
+    if is_body_limit(exc):
+        detail = too_large_detail(request.scope)
+    elif exc.status_code == 405:
         allowed = allowed_methods(request.app, request.scope)
         headers["Allow"] = ", ".join(allowed)
         detail = f"{request.method} is not allowed on {request.url.path}; it takes {', '.join(allowed)}"

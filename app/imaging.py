@@ -22,8 +22,6 @@ import io
 import re
 import threading
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -50,10 +48,14 @@ _SIGNATURES: tuple[tuple[str, bytes], ...] = (
     ("TIFF", b"MM\x00+"),
 )
 
-# Image.MAX_IMAGE_PIXELS and the warnings filters are process-wide; this lock keeps
-# concurrent uploads (FastAPI runs ``def`` handlers in a threadpool) from seeing each
-# other's limit while one of them is opening and decoding.
+# Pillow's own bomb check reads the process-wide Image.MAX_IMAGE_PIXELS. It is set once and only
+# ever raised (to the largest limit a caller asks for), never lowered per call: a per-call value
+# would need a lock held for the whole decode, which made every upload and every drawing wait for
+# the slowest one. Each call's own limits (pixels, sides) are checked explicitly after Pillow has
+# read the header and before any pixel is decoded; Pillow's check stays as the safety net.
 _PILLOW_GLOBALS = threading.Lock()
+warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+DEFAULT_MAX_SIDE = 16_384
 
 
 class ImageError(ValueError):
@@ -92,22 +94,24 @@ def error_status(exc: ImageError) -> int:
     return 400
 
 
-def decode_image(source: bytes | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedImage:
+def decode_image(source: bytes | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                 max_side: int = DEFAULT_MAX_SIDE) -> DecodedImage:
     """Decode an uploaded image (bytes or a seekable binary file) into ``(H, W, C)`` uint8.
 
     Raises :class:`NotAnImageError` for data in no accepted format, :class:`ImageTooLargeError`
-    when ``width * height > max_pixels``, and :class:`ImageError` for empty, truncated or
-    corrupt data.
+    when ``width * height > max_pixels`` or a side is longer than ``max_side`` (a 1 x 40,000,000
+    image is within 40 megapixels, but costs seconds and gigabytes to decode and resample), and
+    :class:`ImageError` for empty, truncated or corrupt data.
     """
-    if max_pixels < 1:
-        raise ValueError(f"max_pixels must be positive, got {max_pixels}")
+    if max_pixels < 1 or max_side < 1:
+        raise ValueError(f"max_pixels and max_side must be positive, got {max_pixels} and {max_side}")
     fp: BinaryIO = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else source
     fp.seek(0)
     head = fp.read(16)
     if not head:
         raise ImageError(f"the file is empty: expected {EXPECTED_FORMATS} data")
 
-    im = _open_and_load(fp, head, max_pixels)
+    im = _open_and_load(fp, head, max_pixels, max_side)
     try:
         fmt = str(im.format)
         try:
@@ -121,47 +125,44 @@ def decode_image(source: bytes | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXE
     return DecodedImage(pixels=pixels, format=fmt, width=width, height=height)
 
 
-@contextmanager
-def _pillow_limits(max_pixels: int | None) -> Iterator[None]:
-    """Pillow's pixel limit set to ``max_pixels`` and its bomb warning raised as an error."""
-    with _PILLOW_GLOBALS, warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        previous = Image.MAX_IMAGE_PIXELS
-        Image.MAX_IMAGE_PIXELS = max_pixels
-        try:
-            yield
-        finally:
-            Image.MAX_IMAGE_PIXELS = previous
+def _raise_pillow_limit(max_pixels: int) -> None:
+    """Pillow's process-wide limit at least `max_pixels` (see the comment on _PILLOW_GLOBALS)."""
+    with _PILLOW_GLOBALS:
+        if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < max_pixels:
+            Image.MAX_IMAGE_PIXELS = max_pixels
 
 
-def _open_and_load(fp: BinaryIO, head: bytes, max_pixels: int) -> Image.Image:
-    """Open and fully decode the first frame, or raise an :class:`ImageError`."""
-    with _pillow_limits(max_pixels):
-        im: Image.Image | None = None
-        try:
-            im = Image.open(fp, formats=ALLOWED_FORMATS)
-            width, height = im.size
-            if width * height > max_pixels:
-                raise ImageTooLargeError(_too_many_pixels(width, height, max_pixels))
-            # Animated GIF / WebP / APNG and multi-page TIFF open on their first frame.
-            im.load()
-            return im
-        except ImageError:
-            _close(im)
-            raise
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            _close(im)
-            raise ImageTooLargeError(_bomb_message(fp, head, max_pixels, exc)) from None
-        except UnidentifiedImageError:
-            _close(im)
-            looks_like = _sniff(head)
-            if looks_like is None:
-                raise NotAnImageError(f"not a supported image: expected {EXPECTED_FORMATS}") from None
-            raise ImageError(f"truncated or corrupt image data: starts like {looks_like} but its "
-                             f"header cannot be read") from None
-        except Exception as exc:  # any decoder failure on untrusted bytes is the upload's fault
-            _close(im)
-            raise ImageError(f"truncated or corrupt image data: {exc}") from None
+def _open_and_load(fp: BinaryIO, head: bytes, max_pixels: int, max_side: int) -> Image.Image:
+    """Open, check the size against this call's limits, and fully decode the first frame; or raise
+    an :class:`ImageError`."""
+    _raise_pillow_limit(max_pixels)
+    im: Image.Image | None = None
+    try:
+        im = Image.open(fp, formats=ALLOWED_FORMATS)
+        width, height = im.size
+        if width * height > max_pixels:
+            raise ImageTooLargeError(_too_many_pixels(width, height, max_pixels))
+        if max(width, height) > max_side:
+            raise ImageTooLargeError(f"image is {width}x{height}: a side may be at most {max_side} pixels")
+        # Animated GIF / WebP / APNG and multi-page TIFF open on their first frame.
+        im.load()
+        return im
+    except ImageError:
+        _close(im)
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        _close(im)
+        raise ImageTooLargeError(_bomb_message(exc, max_pixels)) from None
+    except UnidentifiedImageError:
+        _close(im)
+        looks_like = _sniff(head)
+        if looks_like is None:
+            raise NotAnImageError(f"not a supported image: expected {EXPECTED_FORMATS}") from None
+        raise ImageError(f"truncated or corrupt image data: starts like {looks_like} but its "
+                         f"header cannot be read") from None
+    except Exception as exc:  # any decoder failure on untrusted bytes is the upload's fault
+        _close(im)
+        raise ImageError(f"truncated or corrupt image data: {exc}") from None
 
 
 def _close(im: Image.Image | None) -> None:
@@ -182,33 +183,12 @@ def _too_many_pixels(width: int, height: int, limit: int) -> str:
     return f"image is {width}x{height} = {width * height} pixels; the limit is {limit}"
 
 
-def _bomb_message(fp: BinaryIO, head: bytes, limit: int, exc: Exception) -> str:
-    """Name the image's dimensions when its header can be read without decoding pixels."""
-    # WebP's decoder allocates its canvas while opening, so it is never re-opened unchecked.
-    if _sniff(head) not in (None, "WebP"):
-        try:
-            with _pillow_limits_released():
-                with Image.open(fp, formats=[f for f in ALLOWED_FORMATS if f != "WEBP"]) as im:
-                    width, height = im.size
-            if width * height > limit:
-                return _too_many_pixels(width, height, limit)
-        except Exception:
-            pass
+def _bomb_message(exc: Exception, limit: int) -> str:
+    """Pillow's bomb check names the pixel count: say it against this call's limit."""
     match = re.search(r"\((\d+) pixels\)", str(exc))
     if match:
         return f"image is {match.group(1)} pixels; the limit is {limit}"
     return f"image has more pixels than the limit of {limit}"
-
-
-@contextmanager
-def _pillow_limits_released() -> Iterator[None]:
-    """Inside :func:`_pillow_limits` (lock held): no pixel limit, to read a header's size only."""
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None
-    try:
-        yield
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
 
 
 def _to_uint8(im: Image.Image) -> np.ndarray:

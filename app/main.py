@@ -17,6 +17,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from app.guards.body_limits import BodyLimits
+from app.guards.origin import SameOriginWrites
+from app.guards.work_slots import WorkSlots
 from app.image_store import ImageStore
 from app import errors, http_methods
 from app.model_state import load_model_state
@@ -90,12 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
 
     app.state.templates = make_templates(settings, TOOLS, APP_VERSION)
+    app.state.work_slots = WorkSlots(image=settings.max_concurrent_images, engine=settings.max_concurrent_engine)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in discover_routers():
         app.include_router(router)
     errors.install(app)
     http_methods.install(app)
+    # Outermost last: headers on every answer, then cross-site writes refused, then body limits.
+    app.add_middleware(BodyLimits, settings=settings)
+    app.add_middleware(SameOriginWrites, allowed=settings.cors_origins)
     app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"],

@@ -23,8 +23,24 @@ def _set_max_items(array_schema: dict[str, Any], side: int) -> None:
     array_schema["items"]["maxItems"] = side
 
 
+def _one_of_as_any_of(node: Any) -> None:
+    """A union by kind (a layer spec) as anyOf: its branches exclude each other (each names its own
+    kinds), so anyOf says the same as oneOf with a discriminator, in the form every JSON Schema tool
+    reads alike (Schemathesis mis-read the discriminator and flagged valid layers as invalid)."""
+    if isinstance(node, dict):
+        if "oneOf" in node and "discriminator" in node:
+            node["anyOf"] = node.pop("oneOf")
+            node.pop("discriminator")
+        for value in node.values():
+            _one_of_as_any_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _one_of_as_any_of(value)
+
+
 def add_schema_rules(schema: dict[str, Any], settings: Settings) -> None:
     components = schema.get("components", {}).get("schemas", {})
+    _one_of_as_any_of(components)
     for name in KERNEL_BODIES:
         kernel = components.get(name, {}).get("properties", {}).get("kernel")
         if kernel is None:

@@ -32,11 +32,32 @@ class Settings:
     host: str = "127.0.0.1"
     #: TCP port ``convscope serve`` listens on.
     port: int = 8000
-    #: Largest accepted upload body (images), in bytes.
+    #: Largest accepted upload body (an image, or a drawing sent as a file), in bytes, counted while
+    #: it streams in.
     max_upload_bytes: int = 20_000_000
+    #: Largest body of every other request (JSON), in bytes: a lesson needs a few kilobytes, and
+    #: the largest a page sends (a 28 x 28 drawing's pixels) about 16 kB.
+    max_json_bytes: int = 64_000
+    #: Deepest nesting of arrays and objects a JSON body may have.
+    max_json_depth: int = 32
     #: Largest decoded image (width * height) accepted; guards against
     #: decompression bombs.
     max_image_pixels: int = 40_000_000
+    #: Longest side of an uploaded image, and of a drawing, in pixels: a 1 x 40,000,000 image is
+    #: within the pixel limit but costs seconds and gigabytes to decode and resample.
+    max_image_side: int = 16_384
+    max_digit_side: int = 4_096
+    #: Requests that may decode or filter an image at the same time, and that may run the engine
+    #: (digits, receptive fields, lessons) at the same time; one more is a 503 with Retry-After.
+    max_concurrent_images: int = 2
+    max_concurrent_engine: int = 4
+    #: Slow and idle clients: seconds a client has to send a request's headers, and its body; seconds
+    #: an idle keep-alive connection stays open; connections at once, in all and from one address.
+    header_timeout: int = 10
+    body_timeout: int = 60
+    keep_alive_timeout: int = 5
+    max_connections: int = 2000
+    max_connections_per_client: int = 300
     #: Largest kernel side length a user may ask for (kernels are k x k).
     max_kernel_size: int = 15
     #: Trained LeNet-5 weights loaded at start-up.
@@ -85,7 +106,10 @@ class Settings:
         if not 1 <= self.train_threads <= 2:
             raise SettingsError(f"train_threads ({ENV_PREFIX}TRAIN_THREADS) must be 1 or 2, got {self.train_threads}")
         for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs",
-                     "max_digit_pixels", "max_ws_connections", "max_ws_per_client", "max_runs_kept", "max_runs_bytes"):
+                     "max_digit_pixels", "max_ws_connections", "max_ws_per_client", "max_runs_kept", "max_runs_bytes",
+                     "max_json_bytes", "max_json_depth", "max_image_side", "max_digit_side", "max_concurrent_images",
+                     "max_concurrent_engine", "header_timeout", "body_timeout", "keep_alive_timeout",
+                     "max_connections", "max_connections_per_client"):
             if getattr(self, name) < 1:
                 raise SettingsError(
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {getattr(self, name)}"

@@ -46,11 +46,12 @@ def multipart(data: bytes, filename: str = "upload.png", content_type: str = "im
 
 
 @contextmanager
-def serve(env_extra: dict[str, str] | None = None) -> Iterator[int]:
-    """Yields the port of a fresh server with its own runs folder; stops it afterwards."""
+def serve(env_extra: dict[str, str] | None = None, root: Path = ROOT) -> Iterator[int]:
+    """Yields the port of a fresh server (of the checkout at `root`) with its own runs folder; stops
+    it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "CONVSCOPE_RUNS_DIR": f"{tmp}/runs", **(env_extra or {})}
+        env = {**os.environ, "PYTHONPATH": str(root), "CONVSCOPE_RUNS_DIR": f"{tmp}/runs", **(env_extra or {})}
         log = open(os.environ.get("CONVSCOPE_BENCH_LOG", str(Path(tmp) / "server.log")), "wb")
         proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
                                 cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -99,11 +99,28 @@ def central_differences(f: Callable[[np.ndarray], float], at: np.ndarray, h: flo
 
 def finite_difference_1d(x: np.ndarray, w: np.ndarray, delta: np.ndarray, pad: int = 0
                          ) -> tuple[np.ndarray, np.ndarray]:
-    """Central differences of L = sum delta_i y_i with respect to every x_m and w_j."""
-    def loss(xv: np.ndarray, wv: np.ndarray) -> float:
-        return float(sum(e.value * d for e, d in zip(correlate_1d(xv, wv, pad), delta)))
+    """Central differences of L = sum delta_i y_i with respect to every x_m and w_j.
 
-    return central_differences(lambda xv: loss(xv, w), x), central_differences(lambda wv: loss(x, wv), w)
+    All the nudged copies are correlated at once (one row each) with NumPy, an independent check
+    of the term-by-term sums above; ``central_differences`` is the same estimate one entry at a time.
+    """
+    def losses(xs: np.ndarray, ws: np.ndarray) -> np.ndarray:
+        """L for each row of xs (B, n) with the matching row of ws (B, k)."""
+        xp = np.pad(xs, ((0, 0), (pad, pad)))
+        # (B, n + 2p) -> (B, n_out, k): every window of every row
+        windows = np.lib.stride_tricks.sliding_window_view(xp, ws.shape[1], axis=1)
+        return np.einsum("bik,bk,i->b", windows, ws, delta)
+
+    return (batched_central_differences(lambda xs: losses(xs, np.broadcast_to(w, (len(xs), len(w)))), x),
+            batched_central_differences(lambda ws: losses(np.broadcast_to(x, (len(ws), len(x))), ws), w))
+
+
+def batched_central_differences(f: Callable[[np.ndarray], np.ndarray], at: np.ndarray, h: float = 1e-5
+                                ) -> np.ndarray:
+    """``central_differences`` with every nudged copy in one batch: f maps (B, *at.shape) to (B,)."""
+    at = at.astype(np.float64)
+    nudges = np.eye(at.size).reshape(at.size, *at.shape) * h  # one e_m per row
+    return ((f(at + nudges) - f(at - nudges)) / (2 * h)).reshape(at.shape)
 
 
 def correlate_2d(x: np.ndarray, w: np.ndarray, delta: np.ndarray | None, pad: int = 0, stride: int = 1,
@@ -130,12 +147,20 @@ def correlate_2d(x: np.ndarray, w: np.ndarray, delta: np.ndarray | None, pad: in
     dx, dw, _ = conv2d_backward(delta[None, :, :, None].astype(np.float64), cache)
     result |= {"dx": dx[0, :, :, 0], "dw": dw[0, 0]}
 
-    def loss(xv: np.ndarray, wv: np.ndarray) -> float:
-        out = conv2d_forward(xv[None, :, :, None], wv[None, None].astype(np.float64), None, stride, pad)[0]
-        return float((out[0, :, :, 0] * delta).sum())
+    def loss_of_inputs(xs: np.ndarray) -> np.ndarray:
+        """L for each nudged input (B, H, W): the batch is the engine's own batch axis."""
+        # (B, H, W) -> (C=1, H, W, N=B) batch-last
+        out = conv2d_forward(xs.transpose(1, 2, 0)[None], wb, None, stride, pad)[0]
+        return np.einsum("fijb,ij->b", out, delta)
 
-    result["dx_numeric"] = central_differences(lambda xv: loss(xv, w), x)
-    result["dw_numeric"] = central_differences(lambda wv: loss(x.astype(np.float64), wv), w)
+    def loss_of_kernels(ws: np.ndarray) -> np.ndarray:
+        """L for each nudged kernel (B, KH, KW): the batch becomes B output channels."""
+        # (B, KH, KW) -> (F=B, C=1, KH, KW)
+        out = conv2d_forward(xb, ws[:, None], None, stride, pad)[0]
+        return np.einsum("fijn,ij->f", out, delta)
+
+    result["dx_numeric"] = batched_central_differences(loss_of_inputs, x)
+    result["dw_numeric"] = batched_central_differences(loss_of_kernels, w)
     return result
 
 

@@ -69,12 +69,12 @@ def slide(x: np.ndarray, w: np.ndarray, padding: str = "zero", stride: int = 1, 
     mode = BORDER_MODES[padding]
     padded = x if mode is None else np.pad(x, ((rows.p_before, rows.p_after), (cols.p_before, cols.p_after)),
                                            mode=mode)
-    out = np.zeros((rows.size, cols.size))
-    positions = []
-    for i in range(rows.size):
-        for j in range(cols.size):
-            r = [i * stride + u * dilation for u in range(w.shape[0])]
-            c = [j * stride + v * dilation for v in range(w.shape[1])]
-            out[i, j] = float((padded[np.ix_(r, c)] * w).sum())
-            positions.append((i, j, r, c))
+    # the padded rows and columns under the kernel at each output place: R[i, u] = i*s + u*d
+    r_idx = np.arange(rows.size)[:, None] * stride + np.arange(w.shape[0])[None, :] * dilation  # (OH, KH)
+    c_idx = np.arange(cols.size)[:, None] * stride + np.arange(w.shape[1])[None, :] * dilation  # (OW, KW)
+    # (OH, OW, KH, KW) windows, then oh ow kh kw , kh kw -> oh ow
+    windows = padded[r_idx[:, None, :, None], c_idx[None, :, None, :]]
+    out = np.einsum("ijuv,uv->ij", windows, w)
+    row_lists, col_lists = r_idx.tolist(), c_idx.tolist()
+    positions = [(i, j, row_lists[i], col_lists[j]) for i in range(rows.size) for j in range(cols.size)]
     return Slide(padded, out, rows, cols, positions)

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,23 +70,21 @@ def _wait_until_healthy(server: LiveServer, proc: subprocess.Popen[bytes], timeo
     pytest.fail(f"uvicorn not healthy after {timeout:.0f}s:\n{server.log_tail()}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``convscope serve`` on a free 127.0.0.1 port, for the whole session.
-
-    Started from a scratch directory, not the checkout: static files, templates and weights
-    must be found from the package's own root, never the working directory.
-    """
-    workdir = tmp_path_factory.mktemp("live-server")
+@contextmanager
+def serve(workdir: Path, extra_env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[LiveServer]:
+    """``convscope serve`` on a free 127.0.0.1 port, started in `workdir` with its own runs
+    directory there, and `extra_env` (CONVSCOPE_* settings) on top of this process's environment;
+    stopped when the block ends. Started from a scratch directory, not the checkout: static files,
+    templates and weights must be found from the package's own root, never the working directory."""
     port = _free_port()
     server = LiveServer(url=f"http://127.0.0.1:{port}", log_path=workdir / "uvicorn.log")
-    env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(workdir / "runs"), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(workdir / "runs"), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     with open(server.log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_healthy(server, proc, timeout=60)
+            _wait_until_healthy(server, proc, timeout=timeout)
             yield server
         finally:
             proc.terminate()
@@ -94,6 +93,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``convscope serve`` for the whole session, with the default settings."""
+    with serve(tmp_path_factory.mktemp("live-server")) as server:
+        yield server
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -98,8 +98,9 @@ def test_predict_pixels_and_activations(api):
     ({"json": {"pixels": [[0] * 28] * 28, "digit": 7}}, 422, "digit is not expected here"),
     ({"json": {"pixels": "seven"}}, 422, "28 rows of 28 numbers"),
     ({"json": {"values": []}}, 422, "28 rows of 28 numbers"),
-    ({"content": b"hello", "headers": {"Content-Type": "text/plain"}}, 415, "multipart/form-data"),
-    ({"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 422, "expected JSON"),
+    ({"content": b"hello", "headers": {"Content-Type": "text/plain"}}, 403, "or as JSON"),
+    ({"content": b"hello", "headers": {"Content-Type": "application/octet-stream"}}, 415, "multipart/form-data"),
+    ({"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 422, "the body is not valid JSON"),
     ({"content": b'{"pixels": [[NaN]]}', "headers": {"Content-Type": "application/json"}}, 422, ""),
 ])
 def test_bad_inputs_get_a_4xx_that_says_what_was_expected(api, send, status, message):

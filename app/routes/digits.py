@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import numpy as np
@@ -15,17 +15,23 @@ from app.api_models import Body, DigitPixels
 from app.deps import ModelDep, SettingsDep
 from app.errors import describe
 from app.model_state import ModelState
-from app.routes.images import UploadLimitRoute
+from app.guards.json_body import largest_body, parse_request_json, refuse_oversized
+from app.guards.uploads import upload_bytes
+from app.guards.work_slots import BUSY, WorkSlots
+from app.routes.images import UploadRoute
 from model.classify import classify
 from model.digit_prep import EmptyDrawingError, from_pixels, prepare_digit
 from model.filters import luminance
 
-router = APIRouter(prefix="/api/digits", tags=["digits"], route_class=UploadLimitRoute)
+router = APIRouter(prefix="/api/digits", tags=["digits"], route_class=UploadRoute)
 
 
 class PixelsIn(Body):
     pixels: DigitPixels = Field(..., title="pixels", description="28 rows of 28 numbers, 0..1 or 0..255, white ink on "
                                       "black as in MNIST; used as they are (no cropping or centring).")
+
+
+LARGEST_PIXELS_BODY = largest_body(PixelsIn)
 
 
 class LayerActivations(BaseModel):
@@ -57,19 +63,35 @@ REQUEST_BODY = {
 }
 
 
-def _prepare(kind: str, payload: Any, max_pixels: int) -> np.ndarray:
+def _prepare_file(data: bytes, max_pixels: int, max_side: int) -> np.ndarray:
+    """A canvas image -> the 28x28 MNIST-style digit (crop, 20 px, centre of mass)."""
     try:
-        if kind == "file":
-            decoded = decode_image(payload, max_pixels=max_pixels)
-            gray = decoded.pixels if decoded.pixels.shape[2] == 1 else luminance(decoded.pixels)
-            return prepare_digit(gray[..., 0])
-        return from_pixels(np.array(payload, dtype=np.float64))
+        decoded = decode_image(data, max_pixels=max_pixels, max_side=max_side)
+        gray = decoded.pixels if decoded.pixels.shape[2] == 1 else luminance(decoded.pixels)
+        return prepare_digit(gray[..., 0])
     except EmptyDrawingError as exc:
         raise HTTPException(422, f"{exc}; draw a digit first") from None
     except ImageError as exc:
         raise HTTPException(error_status(exc), str(exc)) from None
+
+
+def _prepare_pixels(payload: Any) -> np.ndarray:
+    """JSON {"pixels": 28x28} -> the digit as it is (validated here, off the event loop)."""
+    try:
+        body = PixelsIn.model_validate(payload)
+        return from_pixels(np.array(body.pixels, dtype=np.float64))
+    except ValidationError as exc:
+        message = describe(list(exc.errors()), PixelsIn)[0]
+        raise HTTPException(422, f"expected JSON {{\"pixels\": 28 rows of 28 numbers}}: {message}") from None
+    except EmptyDrawingError as exc:
+        raise HTTPException(422, f"{exc}; draw a digit first") from None
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+def _in_slot(slots: WorkSlots, kind: str, work: Callable[..., Any], *args: Any) -> Any:
+    with slots.holding(kind):
+        return work(*args)
 
 
 def _classify(state: ModelState, image: np.ndarray, with_activations: bool) -> Prediction:
@@ -86,30 +108,23 @@ def _classify(state: ModelState, image: np.ndarray, with_activations: bool) -> P
 @router.post("/predict", response_model=Prediction, summary="Classify a drawn digit",
              openapi_extra={"requestBody": REQUEST_BODY},
              responses={400: {"description": "Not a readable image."},
-                        413: {"description": "Too many bytes or pixels."},
+                        413: {"description": "Too many bytes, too many pixels, or a side too long."},
                         415: {"description": "Not a supported image type."},
-                        422: {"description": "Empty drawing, wrong shape, or numbers out of range."}})
+                        422: {"description": "Empty drawing, wrong shape, or numbers out of range."}, **BUSY})
 async def predict(request: Request, state: ModelDep, settings: SettingsDep,
                   activations: Annotated[bool, Query(description="Also return every layer's output.")] = False
                   ) -> Prediction:
     """Send the canvas as multipart `file`, or JSON `{"pixels": [[...28 numbers], ...28 rows]}`."""
     content_type = request.headers.get("content-type", "")
+    slots = request.app.state.work_slots
     if content_type.startswith("multipart/form-data"):
-        async with request.form() as form:  # closes the upload's temporary file
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise HTTPException(422, "no drawing in the request: send it as multipart/form-data in a file "
-                                         "field named 'file'")
-            data = await upload.read()
-        image = await run_in_threadpool(_prepare, "file", data, settings.max_digit_pixels)
+        with slots.holding("image"):  # before the body is read: a busy server refuses at once
+            data = await upload_bytes(request, "drawing")
+            image = await run_in_threadpool(_prepare_file, data, settings.max_digit_pixels, settings.max_digit_side)
     elif content_type.startswith("application/json"):
-        try:
-            body = PixelsIn.model_validate(json.loads(await request.body()))
-        except (ValueError, ValidationError) as exc:
-            message = describe(list(exc.errors()), PixelsIn)[0] if isinstance(exc, ValidationError) else str(exc)
-            raise HTTPException(422, f"expected JSON {{\"pixels\": 28 rows of 28 numbers}}: {message}") from None
-        image = await run_in_threadpool(_prepare, "pixels", body.pixels, settings.max_digit_pixels)
+        refuse_oversized(await request.body(), LARGEST_PIXELS_BODY, "POST /api/digits/predict")
+        image = await run_in_threadpool(_prepare_pixels, await parse_request_json(request))
     else:
         raise HTTPException(415, "send the drawing as multipart/form-data (field 'file') or as JSON "
                                  "{\"pixels\": 28x28 numbers}")
-    return await run_in_threadpool(_classify, state, image, activations)
+    return await run_in_threadpool(_in_slot, slots, "engine", _classify, state, image, activations)

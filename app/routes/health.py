@@ -31,8 +31,9 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health, summary="Liveness check")
-def health(request: Request) -> Health:
-    """Cheap check that the process is alive; does no model work."""
+async def health(request: Request) -> Health:
+    """Cheap check that the process is alive; does no model work. Answered on the event loop
+    itself, so it measures whether the loop is free (bench/worst_case.py)."""
     started = getattr(request.app.state, "started_at", None)
     uptime = 0.0 if started is None else max(0.0, time.monotonic() - started)
     return Health(status="ok", version=APP_VERSION, uptime_seconds=round(uptime, 3))

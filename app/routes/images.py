@@ -1,10 +1,10 @@
 """Image uploads for the kernel playground: POST /api/images, GET /api/images/{id}[/preview].
 
-The upload size limit (``max_upload_bytes``) is enforced while the body arrives: a
-``Content-Length`` above it is refused before any of the body is read, and a body without one
-(chunked) is counted as it streams in and refused as soon as it passes the limit.  That is the
-job of :class:`UploadLimitRoute`, the route class of this router; the handlers themselves are
-plain ``def`` functions (FastAPI runs them in its threadpool) that decode, store and answer.
+The upload size limit (``max_upload_bytes``) is enforced while the body arrives, by
+``app/guards/body_limits.py``: a ``Content-Length`` above it is refused before any of the body is
+read, and a body without one (chunked) as soon as it passes the limit. The handlers are plain
+``def`` functions (FastAPI runs them in its threadpool) that decode, store and answer, holding one
+of the few image slots (``app/guards/work_slots.py``) while they decode.
 """
 
 from __future__ import annotations
@@ -12,57 +12,40 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Path, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
-from starlette.types import Message
 
 from app.deps import SettingsDep, StoreDep
+from app.guards.json_body import GuardedRoute
+from app.guards.large_answers import sliced_response
+from app.guards.uploads import upload_bytes
+from app.guards.work_slots import BUSY
 from app.image_store import ImageStore, ImageStoreCapacityError, StoredImage
 from app.image_encode import encode_image
+from app.settings import Settings
 from app.imaging import EXPECTED_FORMATS, ImageError, decode_image, error_status
-from app.settings import ENV_PREFIX
 
 UPLOAD_FIELD = "file"
 
 
-def _too_large(limit: int) -> HTTPException:
-    return HTTPException(
-        status.HTTP_413_CONTENT_TOO_LARGE,
-        detail=f"upload is larger than the limit of {limit} bytes ({limit / 1e6:g} MB; "
-               f"{ENV_PREFIX}MAX_UPLOAD_BYTES)",
-    )
-
-
-class UploadLimitRoute(APIRoute):
-    """An :class:`APIRoute` that enforces ``settings.max_upload_bytes`` while the body streams in,
-    and answers a missing upload field with a plain message instead of a validation list."""
+class UploadRoute(GuardedRoute):
+    """A route that takes an upload: its size is bounded while it streams in (app/guards/body_limits.py),
+    a POST holds one of the few image slots from before its body is read until it is answered, and
+    a missing upload field gets a plain message instead of a validation list."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
-        async def limited_handler(request: Request) -> Response:
-            limit = request.app.state.settings.max_upload_bytes
-            declared = request.headers.get("content-length")
-            if declared is not None and declared.strip().isdigit() and int(declared) > limit:
-                raise _too_large(limit)  # before reading a single byte of the body
-
-            received = 0
-            receive = request.receive
-
-            async def counting_receive() -> Message:
-                nonlocal received
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > limit:
-                        # Raised inside the multipart parser, which closes its temporary files.
-                        raise _too_large(limit)
-                return message
-
+        async def upload_handler(request: Request) -> Response:
             try:
-                return await handler(Request(request.scope, counting_receive))
+                if request.method != "POST":
+                    return await handler(request)
+                # An image slot before a byte of the body is read: a busy server refuses at once,
+                # instead of parsing twenty megabytes only to answer 503.
+                with request.app.state.work_slots.holding("image"):
+                    return await handler(request)
             except RequestValidationError as exc:
                 if any(tuple(err.get("loc", ()))[:2] == ("body", UPLOAD_FIELD) for err in exc.errors()):
                     raise HTTPException(
@@ -72,10 +55,10 @@ class UploadLimitRoute(APIRoute):
                     ) from None
                 raise
 
-        return limited_handler
+        return upload_handler
 
 
-router = APIRouter(prefix="/api", tags=["images"], route_class=UploadLimitRoute)
+router = APIRouter(prefix="/api", tags=["images"], route_class=UploadRoute)
 
 
 class ImageInfo(BaseModel):
@@ -117,38 +100,48 @@ def _lookup(store: ImageStore, image_id: str) -> StoredImage:
         ) from None
 
 
+def _decode_and_store(data: bytes, store: ImageStore, settings: Settings) -> StoredImage:
+    try:
+        decoded = decode_image(data, max_pixels=settings.max_image_pixels, max_side=settings.max_image_side)
+        return store.put(decoded)
+    except ImageStoreCapacityError as exc:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=str(exc)) from None
+    except ImageError as exc:
+        raise HTTPException(error_status(exc), detail=str(exc)) from None
+
+
+UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": [UPLOAD_FIELD], "properties": {
+        UPLOAD_FIELD: {"type": "string", "format": "binary", "description": f"The image: {EXPECTED_FORMATS}."}}}}}}
+
+
 @router.post(
     "/images",
+    openapi_extra={"requestBody": UPLOAD_BODY},
     status_code=status.HTTP_201_CREATED,
     response_model=ImageInfo,
     summary="Upload an image",
     responses={
         400: {"model": ErrorMessage, "description": "Empty, truncated or corrupt image data."},
         413: {"model": ErrorMessage, "description": "Upload over CONVSCOPE_MAX_UPLOAD_BYTES, image over "
-              "CONVSCOPE_MAX_IMAGE_PIXELS, or larger than the whole image store."},
+              "CONVSCOPE_MAX_IMAGE_PIXELS or with a side over CONVSCOPE_MAX_IMAGE_SIDE, or larger than the "
+              "whole image store."},
         415: {"model": ErrorMessage, "description": f"Not a supported image ({EXPECTED_FORMATS})."},
         422: {"model": ErrorMessage, "description": f"No multipart field named `{UPLOAD_FIELD}`."},
+        **BUSY,
     },
 )
-def upload_image(
-    file: Annotated[UploadFile, File(description=f"The image: {EXPECTED_FORMATS}.")],
-    response: Response,
-    store: StoreDep,
-    settings: SettingsDep,
-) -> ImageInfo:
+async def upload_image(request: Request, response: Response, store: StoreDep, settings: SettingsDep) -> ImageInfo:
     """Decode the image (first frame of an animation, EXIF orientation applied, transparency over
     white, greyscale kept as one channel), store it with a preview, and return its id and sizes.
 
     The request body may be at most `CONVSCOPE_MAX_UPLOAD_BYTES` (20 MB by default) and the image at
-    most `CONVSCOPE_MAX_IMAGE_PIXELS` pixels (40 million by default).
+    most `CONVSCOPE_MAX_IMAGE_PIXELS` pixels (40 million by default), with no side longer than
+    `CONVSCOPE_MAX_IMAGE_SIDE` (16,384 by default). The multipart body is parsed, and the image
+    decoded, in a worker thread.
     """
-    try:
-        decoded = decode_image(file.file, max_pixels=settings.max_image_pixels)
-        stored = store.put(decoded)
-    except ImageStoreCapacityError as exc:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=str(exc)) from None
-    except ImageError as exc:
-        raise HTTPException(error_status(exc), detail=str(exc)) from None
+    data = await upload_bytes(request, "image")
+    stored = await run_in_threadpool(_decode_and_store, data, store, settings)
     response.headers["Location"] = f"{router.prefix}/images/{stored.id}"
     return _info(stored)
 
@@ -186,4 +179,4 @@ def image_preview(
     else:
         content, media_type = encode_image(stored.preview, "jpeg", quality=90), "image/jpeg"
     # An id always names the same pixels, so clients may keep what they fetched.
-    return Response(content, media_type=media_type, headers={"Cache-Control": "private, max-age=3600"})
+    return sliced_response(content, media_type, {"Cache-Control": "private, max-age=3600"})

@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
+from app.guards.large_answers import sliced_response
+from app.guards.work_slots import BUSY
 from app.api_models import Body, Bounded, Whole, rows_of
 from app.deps import SettingsDep, StoreDep
 from app.image_store import ImageStore, StoredImage
@@ -17,7 +20,7 @@ from model.filters import (Kernel, PixelArithmetic, apply_filter, explain_pixel,
                            make_kernel, map_output, output_size)
 from model.kernel_presets import PRESETS, PRESETS_BY_NAME, applied_name
 
-router = APIRouter(prefix="/api/kernels", tags=["kernels"])
+router = APIRouter(prefix="/api/kernels", tags=["kernels"], route_class=GuardedRoute)
 
 PADDING_DOC = ("Border handling, by NumPy's np.pad mode: `zero` = 'constant' (0s), `edge` = 'edge' "
                "(repeat the edge pixel), `reflect` = 'reflect' (mirror *without* repeating the edge "
@@ -156,13 +159,15 @@ def presets() -> list[PresetOut]:
              response_class=Response,
              responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()},
                               "description": "The filtered image; X-Output-Width and X-Output-Height give its size."},
-                        404: {"description": "Unknown image id."}, 422: {"description": "Bad kernel or options."}})
-def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep) -> Response:
+                        404: {"description": "Unknown image id."}, 422: {"description": "Bad kernel or options."},
+                        **BUSY})
+def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep, request: Request) -> Response:
     pixels, kernel, second, mapping, _ = _resolve(body, store, settings.max_kernel_size)
-    result = apply_filter(pixels, kernel, body.padding, body.stride, mapping, second)
-    data = encode_image(result, body.format, quality=90)
+    with request.app.state.work_slots.holding("image" if body.full_resolution else "engine"):
+        result = apply_filter(pixels, kernel, body.padding, body.stride, mapping, second)
+        data = encode_image(result, body.format, quality=90)
     name = applied_name(body.preset, body.flip)
-    return Response(data, media_type=MEDIA_TYPES[body.format], headers={
+    return sliced_response(data, MEDIA_TYPES[body.format], {
         "X-Output-Width": str(result.shape[1]), "X-Output-Height": str(result.shape[0]),
         "Content-Disposition": f'inline; filename="convscope-{name}.{body.format}"',
         "Cache-Control": "no-store"})
@@ -170,9 +175,15 @@ def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep) -> Respons
 
 @router.post("/explain", response_model=Explanation, summary="The arithmetic behind one output pixel",
              responses={404: {"description": "Unknown image id."},
-                        422: {"description": "Bad kernel, options, or a pixel outside the result."}})
-def explain(body: ExplainRequest, store: StoreDep, settings: SettingsDep) -> Explanation:
+                        422: {"description": "Bad kernel, options, or a pixel outside the result."}, **BUSY})
+def explain(body: ExplainRequest, store: StoreDep, settings: SettingsDep, request: Request) -> Explanation:
     pixels, kernel, second, mapping, names = _resolve(body, store, settings.max_kernel_size)
+    with request.app.state.work_slots.holding("image" if body.full_resolution else "engine"):
+        return _explanation(body, pixels, kernel, second, mapping, names)
+
+
+def _explanation(body: ExplainRequest, pixels: np.ndarray, kernel: Kernel, second: Kernel | None, mapping: str,
+                 names: list[str]) -> Explanation:
     try:
         (left, top), first = explain_pixel(pixels, kernel, body.x, body.y, body.padding, body.stride)
         other = explain_pixel(pixels, second, body.x, body.y, body.padding, body.stride)[1] if second else None

@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
 from app.deps import ModelDep, SettingsDep
 from app.model_state import load_model_state
 
-router = APIRouter(prefix="/api", tags=["model"])
+router = APIRouter(prefix="/api", tags=["model"], route_class=GuardedRoute)
 
 
 class LayerRow(BaseModel):

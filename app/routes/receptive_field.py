@@ -9,12 +9,14 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
+from app.guards.work_slots import BUSY, EngineSlot
 from app.api_models import Body, DigitPixels, Whole, whole
 from app.deps import ModelDep
 from model.digit_prep import from_pixels
 from model.receptive_field import effective_receptive_field, field_table, regions, scaled_to_peak, stack_fields, steps_of
 
-router = APIRouter(prefix="/api/receptive-field", tags=["receptive fields"])
+router = APIRouter(prefix="/api/receptive-field", tags=["receptive fields"], route_class=GuardedRoute)
 
 class FieldRowOut(BaseModel):
     name: str
@@ -118,8 +120,8 @@ def receptive_field(state: ModelDep, layer: Annotated[str | None, Query(examples
 
 
 @router.post("/effective", response_model=EffectiveResponse, summary="Where inside its box a unit really looks",
-             responses={422: {"description": "Unknown layer, unit out of range, or bad pixels."}})
-def effective(body: EffectiveRequest, state: ModelDep) -> EffectiveResponse:
+             responses={422: {"description": "Unknown layer, unit out of range, or bad pixels."}, **BUSY})
+def effective(body: EffectiveRequest, state: ModelDep, _: EngineSlot) -> EffectiveResponse:
     try:
         image = from_pixels(np.array(body.pixels, dtype=np.float64))
         gradient, activation = effective_receptive_field(state.model, image, body.layer, body.y, body.x,

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, model_validator
 
+from app.guards.json_body import GuardedRoute
+from app.guards.origin import origin_allowed
 from app.api_models import Body, Whole, whole
 from app.deps import RunsDep
 from app.model_state import ModelState
@@ -30,7 +33,7 @@ from model.optim import OPTIMIZERS, SCHEDULES
 from model.training import TrainConfig
 from model.zoo import ARCHITECTURES, load_model
 
-router = APIRouter(tags=["runs"])
+router = APIRouter(tags=["runs"], route_class=GuardedRoute)
 
 
 DEFAULTS = TrainConfig()
@@ -176,19 +179,36 @@ def activate_run(run_id: RunId, runs: RunsDep, request: Request) -> Activated:
     return Activated(source=state.source, architecture=model.architecture, test_accuracy=state.test_accuracy)
 
 
+CLOSE_REASON_BYTES = 123  # a close frame's payload is 125 bytes: 2 for the code, the rest the reason
+
+
+def close_reason(text: str) -> str:
+    """`text` cut to fit a WebSocket close frame (whole UTF-8 characters, an ellipsis if cut)."""
+    data = text.encode()
+    if len(data) <= CLOSE_REASON_BYTES:
+        return text
+    return data[:CLOSE_REASON_BYTES - 3].decode(errors="ignore") + "\u2026"
+
+
 @router.websocket("/ws/runs/{run_id}")
 async def watch_run(websocket: WebSocket, run_id: str) -> None:
     runs: RunManager = websocket.app.state.runs
+    if not origin_allowed(websocket.headers, websocket.app.state.settings.cors_origins):
+        await websocket.close(code=1008)  # before accepting: the handshake is refused with 403
+        return
     await websocket.accept()
+    if not re.fullmatch(RUN_ID_PATTERN, run_id):
+        await websocket.close(code=4404, reason=close_reason(f"no run with id {run_id[:40]!r}: run ids are 12 hex digits"))
+        return
     try:
         runs.get(run_id)
     except RunError as exc:
-        await websocket.close(code=4404, reason=str(exc))
+        await websocket.close(code=4404, reason=close_reason(str(exc)))
         return
     client = websocket.client.host if websocket.client else "unknown"
     refusal = runs.hub.refusal(client)
     if refusal is not None:
-        await websocket.close(code=1013, reason=refusal)  # 1013: try again later
+        await websocket.close(code=1013, reason=close_reason(refusal))  # 1013: try again later
         return
     viewer = Viewer(websocket)
     runs.hub.add(run_id, viewer, client)  # subscribe first: nothing said after the snapshot is missed

@@ -9,6 +9,7 @@ message, encoded to JSON once, to the event loop's ``Hub``. A worker that dies w
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import multiprocessing as mp
 import queue
@@ -16,39 +17,15 @@ import secrets
 import shutil
 import threading
 from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from app.runs import worker
 from app.runs.hub import Hub
 from app.runs.status import RESUMABLE, RunStatus
+from app.runs.handles import RunError, _Live, _Waiting
 from app.runs.pruning import prune_finished
 from app.runs.store import RunRecord, RunStore
-
-
-class RunError(Exception):
-    """A request the run's state does not allow; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass
-class _Live:
-    process: BaseProcess
-    events: Any  # multiprocessing.Queue
-    paused: Any  # multiprocessing.Event
-    stopping: Any
-    pump: threading.Thread | None = None
-    status: RunStatus = RunStatus.RUNNING
-
-
-@dataclass
-class _Waiting:
-    run_id: str
-    resume: bool
 
 
 @dataclass
@@ -91,6 +68,16 @@ class RunManager:
             handle.process.join(5)
         for pump in list(self._pumps):  # also those of runs that just ended and are tidying up
             pump.join(5)
+        # Drop the workers' queues and events now: their semaphores are unlinked when collected.
+        # uvicorn re-raises SIGTERM once the app has shut down, so the process dies by the signal,
+        # without the finalizers that would otherwise unlink them, and the resource tracker would
+        # report them leaked.
+        with self._lock:
+            self._live.clear()
+        while live:
+            live.pop()[1].release()
+        handle = pump = None  # the loops' last values, so nothing here keeps a handle alive
+        gc.collect()
         self.store.mark_interrupted()
         self.store.close()
 
@@ -248,6 +235,7 @@ class RunManager:
                     del self._live[run_id]  # from now on commands see the run's final status
             self._publish(run_id, message)
         handle.process.join(5)
+        handle.release()
         with self._lock:
             if self._closing:
                 return

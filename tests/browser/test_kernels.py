@@ -4,18 +4,15 @@ kernel, the result, and the arithmetic panel checked against POST /api/kernels/e
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from app.paths import ROOT, STATIC_DIR
-from tests.conftest import LiveServer, _free_port, _wait_until_healthy
+from app.paths import STATIC_DIR
+from tests.conftest import LiveServer, serve
 
 pytestmark = pytest.mark.browser
 
@@ -609,19 +606,8 @@ SMALL_MAX_KERNEL = 7
 def small_kernel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A second ``convscope serve`` whose largest kernel is 7x7 (CONVSCOPE_MAX_KERNEL_SIZE), with its
     own runs directory."""
-    workdir = tmp_path_factory.mktemp("small-kernel-server")
-    server = LiveServer(url=f"http://127.0.0.1:{_free_port()}", log_path=workdir / "uvicorn.log")
-    env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(workdir / "runs"),
-           "CONVSCOPE_MAX_KERNEL_SIZE": str(SMALL_MAX_KERNEL), "PYTHONPATH": str(ROOT)}
-    port = server.url.rsplit(":", 1)[1]
-    with open(server.log_path, "wb") as log, subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", port],
-            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT) as proc:
-        try:
-            _wait_until_healthy(server, proc, timeout=60)
-            yield server
-        finally:
-            proc.terminate()
+    with serve(tmp_path_factory.mktemp("small-kernel-server"), {"CONVSCOPE_MAX_KERNEL_SIZE": str(SMALL_MAX_KERNEL)}) as server:
+        yield server
 
 
 def test_largest_kernel_comes_from_the_server(page: Page, page_problems, small_kernel_server: LiveServer) -> None:

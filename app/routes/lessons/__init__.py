@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.guards.json_body import GuardedRoute
 from app.routes.lessons import conv_types, correlation, parameters, pooling, results, sliding
 
-router = APIRouter(prefix="/api/lessons", tags=["lessons"])
+router = APIRouter(prefix="/api/lessons", tags=["lessons"], route_class=GuardedRoute)
 for lesson in (correlation, sliding, pooling, conv_types, parameters, results):
     router.include_router(lesson.router)

@@ -9,11 +9,12 @@ from fastapi import APIRouter, HTTPException
 from PIL import Image
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
 from app.api_models import Body, Whole
 from app.paths import STATIC_DIR
 from model.conv_types import cost_formulas, costs, photo_channels, time_conv_types
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 MAX_RUN_MACS = 400_000_000  # the standard convolution's multiply-adds: about a second here
 PHOTO = STATIC_DIR / "samples" / "chelsea.png"
@@ -62,7 +63,8 @@ _run_lock = threading.Lock()  # one measurement at a time: two would time each o
 
 
 @router.post("/conv-types/run", response_model=RunTypesOut, summary="Run each convolution type on a real "
-             "photo and time it", responses={422: {"description": "Too much work for one request."}})
+             "photo and time it", responses={422: {"description": "Too much work for one request."},
+                                             503: {"description": "Another run is being timed; see Retry-After."}})
 def run_conv_types(body: RunTypesIn) -> RunTypesOut:
     standard = costs(body.dk, body.m, body.n, body.df).standard
     if standard > MAX_RUN_MACS:
@@ -70,8 +72,13 @@ def run_conv_types(body: RunTypesIn) -> RunTypesOut:
                                  f"limited to {MAX_RUN_MACS:,} (make D_F, M, N or D_K smaller)")
     photo = Image.open(PHOTO).convert("RGB").resize((body.df, body.df))
     channels = photo_channels(np.asarray(photo, dtype=np.float32) / 255, body.m)
-    with _run_lock:
+    if not _run_lock.acquire(blocking=False):
+        raise HTTPException(503, "another run is being timed (two at once would time each other); try again in "
+                                 "a second", headers={"Retry-After": "1"})
+    try:
         t = time_conv_types(channels, body.n, body.dk, repeats=2)
+    finally:
+        _run_lock.release()
     return RunTypesOut(cost=_costs(body.dk, body.m, body.n, body.df),
                        seconds={"depthwise": t.depthwise, "standard": t.standard, "separable": t.separable},
                        measured_ratio=t.separable / t.standard)

@@ -9,12 +9,14 @@ import numpy as np
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
+from app.guards.work_slots import EngineSlot
 from app.api_models import Body, Bounded, Whole, rows_of
 from app.routes.lessons.common import Vector, grid, refuse
 from model.correlation_lesson import (Entry, correlate_1d, correlate_2d, finite_difference_1d, gradients_1d,
                                       largest_difference)
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 
 class Factor(BaseModel):
@@ -98,7 +100,7 @@ class Correlate2dOut(BaseModel):
 
 @router.post("/correlate-2d", response_model=Correlate2dOut, summary="2-D cross-correlation (or convolution) "
              "and its gradients, by the engine")
-def correlate_two(body: Correlate2dIn) -> Correlate2dOut:
+def correlate_two(body: Correlate2dIn, _: EngineSlot) -> Correlate2dOut:
     x, w = grid(body.x, "x", 12), grid(body.w, "w", 5)
     delta = grid(body.delta, "δ", 12) if body.delta is not None else None
     try:

@@ -9,11 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field, StrictBool
 
+from app.guards.json_body import GuardedRoute
 from app.api_models import Body, Whole, whole
 from model.architecture import ArchitectureError, PlannedLayer, plan, totals
 from model.zoo import build_model, plan_of
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 
 class ConvLayer(Body):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
+from app.guards.work_slots import EngineSlot
 from app.api_models import Body, Bounded, Whole, rows_of, whole
 from app.routes.lessons.common import grid, refuse
 from model.pooling_lesson import pool_grid
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 
 class PoolIn(Body):
@@ -28,7 +30,7 @@ class PoolOut(BaseModel):
 
 
 @router.post("/pooling", response_model=PoolOut, summary="Max and average pooling, forward and backward")
-def pooling(body: PoolIn) -> PoolOut:
+def pooling(body: PoolIn, _: EngineSlot) -> PoolOut:
     x = grid(body.x, "x", 16)
     delta = grid(body.delta, "δ", 16) if body.delta is not None else None
     try:

@@ -9,11 +9,12 @@ import threading
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
 from model.datasets import load_dataset
 from model.results_lesson import NetworkResult, claim_ratios, network_result
 from model.zoo import PRETRAINED_LENET5, PRETRAINED_MLP
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 
 class ModelResult(BaseModel):

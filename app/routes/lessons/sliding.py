@@ -7,11 +7,13 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from app.guards.json_body import GuardedRoute
+from app.guards.work_slots import EngineSlot
 from app.api_models import Body, Bounded, Whole, rows_of
 from app.routes.lessons.common import Grid, grid, refuse
 from model.sliding_lesson import Axis, slide
 
-router = APIRouter()
+router = APIRouter(route_class=GuardedRoute)
 
 
 class SlideIn(Body):
@@ -54,7 +56,7 @@ def _axis(a: Axis) -> AxisOut:
 
 
 @router.post("/slide", response_model=SlideOut, summary="A sliding window with any border, stride and dilation")
-def slide_window(body: SlideIn) -> SlideOut:
+def slide_window(body: SlideIn, _: EngineSlot) -> SlideOut:
     x, w = grid(body.x, "x"), grid(body.w, "w", 7)
     try:
         s = slide(x, w, body.padding, body.stride, body.dilation)

@@ -1,0 +1,152 @@
+"""Slow and idle clients are bounded (app/guards/slow_clients.py), against a real ``convscope serve``:
+a client that sends its headers a byte at a time is cut off at the header timeout, one address
+cannot hold more than its share of connections, and while either goes on everyone else is served.
+The attackers connect from 127.0.0.2 (all of 127/8 is loopback), the learner from 127.0.0.1."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import serve
+
+HEADER_TIMEOUT, PER_CLIENT = 2, 20
+ATTACKER = "127.0.0.2"
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory):
+    env = {"CONVSCOPE_HEADER_TIMEOUT": str(HEADER_TIMEOUT), "CONVSCOPE_MAX_CONNECTIONS_PER_CLIENT": str(PER_CLIENT),
+           "CONVSCOPE_BODY_TIMEOUT": "3"}
+    with serve(tmp_path_factory.mktemp("guarded-server"), env) as server:
+        yield server
+
+
+def address(server) -> tuple[str, int]:  # noqa: ANN001
+    host, port = server.url.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def connect_from(source: str, server) -> socket.socket:  # noqa: ANN001
+    sock = socket.socket()
+    sock.bind((source, 0))
+    sock.connect(address(server))
+    return sock
+
+
+def healthy(server) -> float:  # noqa: ANN001
+    """Seconds a health check from 127.0.0.1 took (it must succeed)."""
+    started = time.monotonic()
+    with urllib.request.urlopen(server.url + "/api/health", timeout=10) as r:
+        assert r.status == 200
+    return time.monotonic() - started
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_off_at_the_header_timeout(guarded_server):
+    request = b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200 + b"\r\n\r\n"
+    sock = connect_from(ATTACKER, guarded_server)
+    sock.settimeout(0.5)
+    started, answer = time.monotonic(), b""
+    for byte in request:
+        try:
+            sock.sendall(bytes([byte]))
+            answer += sock.recv(4096)
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        if answer or time.monotonic() - started > 4 * HEADER_TIMEOUT:
+            break
+    elapsed = time.monotonic() - started
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
+    assert HEADER_TIMEOUT - 0.5 <= elapsed <= HEADER_TIMEOUT + 2  # before: accepted after 30 s
+    assert b"took more than 2 s" in answer
+
+
+def test_a_body_that_never_finishes_is_cut_off_at_the_body_timeout(guarded_server):
+    sock = connect_from(ATTACKER, guarded_server)
+    sock.sendall(b"POST /api/lessons/conv-cost HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 1000\r\n\r\n{\"dk\": ")
+    sock.settimeout(10)
+    started = time.monotonic()
+    try:
+        while sock.recv(4096):
+            pass
+    except OSError:
+        pass
+    assert time.monotonic() - started < 8  # closed at about 3 s, not held for ever
+    sock.close()
+
+
+def test_one_address_cannot_hold_every_connection_and_others_are_still_served(guarded_server):
+    held = [connect_from(ATTACKER, guarded_server) for _ in range(PER_CLIENT)]
+    try:
+        time.sleep(0.3)
+        extra = connect_from(ATTACKER, guarded_server)
+        extra.settimeout(5)
+        answer = extra.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 503") and b"20 connections from one address at most" in answer
+        extra.close()
+        assert healthy(guarded_server) < 2  # the learner on 127.0.0.1 is served meanwhile
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_many_slow_clients_at_once_do_not_keep_others_waiting(guarded_server):
+    stop = threading.Event()
+
+    def trickle() -> None:
+        sock = connect_from(ATTACKER, guarded_server)
+        sock.settimeout(0.2)
+        try:
+            while not stop.is_set():
+                sock.sendall(b"G")
+                stop.wait(0.3)
+        except OSError:
+            pass
+        finally:
+            sock.close()
+
+    slow = [threading.Thread(target=trickle, daemon=True) for _ in range(PER_CLIENT)]
+    for t in slow:
+        t.start()
+    try:
+        time.sleep(0.5)
+        assert max(healthy(guarded_server) for _ in range(20)) < 2
+    finally:
+        stop.set()
+        for t in slow:
+            t.join(5)
+
+
+def test_a_server_stopped_while_a_run_trains_leaves_no_leaked_semaphores(tmp_path):
+    """SIGTERM with a worker training and its queue open: a clean exit, nothing reported leaked."""
+    with serve(tmp_path) as server:
+        request = urllib.request.Request(server.url + "/api/runs", data=b'{"train_size": 20000, "epochs": 3}',
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as r:
+            assert r.status == 201
+        time.sleep(3)
+    log = server.log_path.read_text(errors="replace")
+    assert "Application shutdown complete" in log
+    assert "leaked" not in log and "Traceback" not in log, log[-2000:]
+
+
+def test_sigint_is_as_clean_as_sigterm(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", "0"], cwd=tmp_path,
+                            env={"CONVSCOPE_RUNS_DIR": str(tmp_path / "runs"), "PATH": "/usr/bin:/bin",
+                                 "PYTHONPATH": str(__import__("app.paths").paths.ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert b"Application shutdown complete" in out and b"leaked" not in out, out[-2000:]
