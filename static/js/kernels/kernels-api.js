@@ -2,7 +2,7 @@
 // every call takes an optional AbortSignal and throws ApiError (shared/api.js) with the server's
 // own message for a 4xx/5xx answer.
 
-import { checkResponse, getJson, postJson } from "../shared/api.js";
+import { checkResponse, fetchPatiently, getJson, postJson } from "../shared/api.js";
 
 /** POST /api/images -> {id, width, height, format, channels, preview_width, preview_height}. */
 export function uploadImage(blob, filename, signal) {
@@ -29,7 +29,7 @@ export function fetchPresets(signal) {
 
 /** POST /api/kernels/apply -> {blob, width, height} (the answer is an image, not JSON). */
 export async function applyKernel(body, signal) {
-  const response = await checkResponse(await fetch("/api/kernels/apply", {
+  const response = await checkResponse(await fetchPatiently("/api/kernels/apply", {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal }));
   return {
     blob: await response.blob(),

@@ -54,6 +54,33 @@ export function isAbort(error) {
   return error?.name === "AbortError";
 }
 
+const BUSY_RETRIES = 2;
+const LONGEST_WAIT_S = 5;
+
+function pause(seconds, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new DOMException("The request was aborted.", "AbortError"));
+    }, { once: true });
+  });
+}
+
+/**
+ * fetch(), asked again when the server is busy: a 503 with Retry-After (all its slots for this
+ * kind of work are taken, app/guards/work_slots.py) is retried after that many seconds, twice at
+ * most, unless the wait would pass 5 s or the request is aborted meanwhile.
+ */
+export async function fetchPatiently(url, init = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetch(url, init);
+    const wait = Number(response.headers.get("Retry-After"));
+    if (response.status !== 503 || attempt >= BUSY_RETRIES || !(wait >= 0 && wait <= LONGEST_WAIT_S)) return response;
+    await pause(wait, init.signal);
+  }
+}
+
 /**
  * One JSON request: `method` to `url` with `body` (sent as JSON unless it is FormData or a Blob),
  * answered with the parsed JSON (or null for an empty answer). Throws ApiError for a 4xx/5xx,
@@ -66,7 +93,7 @@ export async function requestJson(method, url, { body, signal, describe = errorM
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const response = await checkResponse(await fetch(url, init), describe);
+  const response = await checkResponse(await fetchPatiently(url, init), describe);
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 }
