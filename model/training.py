@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from model.checkpoint import load_checkpoint, save_checkpoint
-from model.datasets import Dataset, normalization_stats
+from model.datasets import TRAIN_IMAGES, Dataset, normalization_stats
 from model.loss import accuracy, confusion_matrix, softmax_cross_entropy
 from model.network import Sequential
 from model.optim import OPTIMIZERS, SCHEDULES, LRSchedule, make_optimizer
@@ -47,7 +47,7 @@ class TrainConfig:
 
     # field -> (low, high) inclusive; the one place the ranges are written down
     RANGES = {"epochs": (1, 200), "batch_size": (1, 4096), "lr": (1e-6, 10.0), "momentum": (0.0, 0.999),
-              "weight_decay": (0.0, 1.0), "seed": (0, 2**32 - 1), "train_size": (1, 10_000_000),
+              "weight_decay": (0.0, 1.0), "seed": (0, 2**32 - 1), "train_size": (1, TRAIN_IMAGES),
               "threads": (1, 2)}
 
     def __post_init__(self) -> None:
