@@ -44,6 +44,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 class LiveServer:
     url: str  # e.g. "http://127.0.0.1:40123", no trailing slash
     log_path: Path  # uvicorn's combined stdout/stderr
+    pid: int  # the server process's (its event loop runs in the main thread: tid == pid)
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:]
@@ -77,12 +78,13 @@ def serve(workdir: Path, extra_env: dict[str, str] | None = None, timeout: float
     stopped when the block ends. Started from a scratch directory, not the checkout: static files,
     templates and weights must be found from the package's own root, never the working directory."""
     port = _free_port()
-    server = LiveServer(url=f"http://127.0.0.1:{port}", log_path=workdir / "uvicorn.log")
+    log_path = workdir / "uvicorn.log"
     env = {**os.environ, "CONVSCOPE_RUNS_DIR": str(workdir / "runs"), "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with open(server.log_path, "wb") as log:
+    with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = LiveServer(url=f"http://127.0.0.1:{port}", log_path=log_path, pid=proc.pid)
         try:
             _wait_until_healthy(server, proc, timeout=timeout)
             yield server

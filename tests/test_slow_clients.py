@@ -1,20 +1,28 @@
 """Slow and idle clients are bounded (app/guards/slow_clients.py), against a real ``convscope serve``:
 a client that sends its headers a byte at a time is cut off at the header timeout, one address
 cannot hold more than its share of connections, and while either goes on everyone else is served.
-The attackers connect from 127.0.0.2 (all of 127/8 is loopback), the learner from 127.0.0.1."""
+The attackers connect from 127.0.0.2 (all of 127/8 is loopback), the learner from 127.0.0.1.
+Heavy work runs in worker threads below the event loop's priority (app/guards/work_slots.py), so
+the loop answers first when the cores are busy."""
 
 from __future__ import annotations
 
+import io
+import json
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from app.paths import ROOT
 from tests.conftest import serve
 
 HEADER_TIMEOUT, PER_CLIENT = 2, 20
@@ -128,6 +136,40 @@ def test_many_slow_clients_at_once_do_not_keep_others_waiting(guarded_server):
             t.join(5)
 
 
+def nice_of_each_thread(pid: int) -> dict[int, int]:
+    """Thread id -> its nice value, from /proc (field 19 of each task's stat)."""
+    nice = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        after_name = (task / "stat").read_text().rsplit(")", 1)[1].split()  # fields 3, 4, ...
+        nice[int(task.name)] = int(after_name[19 - 3])
+    return nice
+
+
+def post(server, path: str, body: bytes, content_type: str) -> int:  # noqa: ANN001
+    request = urllib.request.Request(server.url + path, data=body, headers={"Content-Type": content_type})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        return r.status
+
+
+def test_uploads_and_json_leave_the_event_loop_at_its_priority_and_the_workers_below_it(guarded_server):
+    png = io.BytesIO()
+    Image.new("L", (28, 28), 255).save(png, "PNG")
+    multipart = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="d.png"\r\n'
+                 b"Content-Type: image/png\r\n\r\n" + png.getvalue() + b"\r\n--b--\r\n")
+    assert post(guarded_server, "/api/images", multipart, "multipart/form-data; boundary=b") == 201
+    with pytest.raises(urllib.error.HTTPError) as blank:  # a blank canvas still goes through every guard
+        post(guarded_server, "/api/digits/predict", multipart, "multipart/form-data; boundary=b")
+    blank.value.close()
+    assert blank.value.code == 422
+    pixels = json.dumps({"pixels": [[255 if 10 < c < 14 else 0 for c in range(28)] for _ in range(28)]})
+    assert post(guarded_server, "/api/digits/predict", pixels.encode(), "application/json") == 200
+    nice = nice_of_each_thread(guarded_server.pid)
+    assert nice.pop(guarded_server.pid) == 0  # the event loop's thread
+    # the worker threads that did the work; a native thread (OpenBLAS's, idle at one BLAS thread)
+    # is not started by Python's threading and keeps 0
+    assert 10 in nice.values(), nice
+
+
 def test_a_server_stopped_while_a_run_trains_leaves_no_leaked_semaphores(tmp_path):
     """SIGTERM with a worker training and its queue open: a clean exit, nothing reported leaked."""
     with serve(tmp_path) as server:
@@ -144,7 +186,7 @@ def test_a_server_stopped_while_a_run_trains_leaves_no_leaked_semaphores(tmp_pat
 def test_sigint_is_as_clean_as_sigterm(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", "0"], cwd=tmp_path,
                             env={"CONVSCOPE_RUNS_DIR": str(tmp_path / "runs"), "PATH": "/usr/bin:/bin",
-                                 "PYTHONPATH": str(__import__("app.paths").paths.ROOT)},
+                                 "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     time.sleep(4)
     proc.send_signal(signal.SIGINT)

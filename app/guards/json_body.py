@@ -24,10 +24,8 @@ from typing import Any
 import numpy as np
 from fastapi import HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from app.guards.work_slots import lower_priority
 
 JSON_TYPES = ("application/json",)
 
@@ -51,7 +49,6 @@ def depth(body: bytes) -> int:
 
 def parse_json(body: bytes, max_depth: int) -> Any:
     """Bytes -> Python values; ValueError with a plain sentence for anything JSON does not allow."""
-    lower_priority()
     if depth(body) > max_depth:
         raise ValueError(f"the JSON nests arrays or objects deeper than {max_depth} levels")
     try:
@@ -166,4 +163,4 @@ def refuse_oversized(body: bytes, most: float, what: str) -> None:
                                  f"allows); this one has {len(body):,}")
 
 
-__all__ = ["GuardedRoute", "RequestValidationError", "parse_json", "parse_request_json"]
+__all__ = ["GuardedRoute", "parse_json", "parse_request_json"]

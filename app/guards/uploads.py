@@ -13,7 +13,6 @@ from fastapi.concurrency import run_in_threadpool
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
-from app.guards.work_slots import lower_priority
 
 FIELD = "file"
 MISSING = (f"no {{what}} in the request: send it as multipart/form-data in a file field named '{FIELD}' "
@@ -22,7 +21,6 @@ MISSING = (f"no {{what}} in the request: send it as multipart/form-data in a fil
 
 def file_part(body: bytes, content_type: str, field: str = FIELD) -> bytes | None:
     """The contents of the file part named `field` in a multipart body (None when there is none)."""
-    lower_priority()
     _, options = parse_options_header(content_type.encode("latin-1"))
     boundary = options.get(b"boundary")
     if not boundary:

@@ -25,21 +25,16 @@ WORKER_NICE = 10  # see lower_priority
 
 
 def lower_priority() -> None:
-    """Run the calling worker thread at nice 10 (Linux schedules threads one by one). The event
-    loop's thread stays at 0, so the OS runs it first when a request arrives while the cores are
-    busy with heavy work; a nice value only ever goes up here (no privilege needed), once per
-    thread."""
-    if getattr(_niced, "done", False) or not hasattr(os, "setpriority"):
+    """Run the calling thread at nice 10 (Linux schedules threads one by one). The event loop's
+    thread stays at 0, so the OS runs it first when a request arrives while the cores are busy with
+    heavy work; a nice value only ever goes up here (no privilege needed)."""
+    if not hasattr(os, "setpriority"):
         return
     try:
         tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid, max(WORKER_NICE, os.getpriority(os.PRIO_PROCESS, tid)))
     except OSError:
         pass
-    _niced.done = True
-
-
-_niced = threading.local()
 
 
 def nice_every_new_thread() -> None:
@@ -70,7 +65,6 @@ class WorkSlots:
             slot.release()
 
     def take(self, kind: str) -> threading.BoundedSemaphore:
-        lower_priority()
         slot = self._slots[kind]
         if not slot.acquire(blocking=False):
             raise HTTPException(503, f"the server is busy with {self.limits[kind]} other {kind} requests; "

@@ -15,15 +15,14 @@ from app.api_models import Body, DigitPixels
 from app.deps import ModelDep, SettingsDep
 from app.errors import describe
 from app.model_state import ModelState
-from app.guards.json_body import largest_body, parse_request_json, refuse_oversized
+from app.guards.json_body import GuardedRoute, largest_body, parse_request_json, refuse_oversized
 from app.guards.uploads import upload_bytes
 from app.guards.work_slots import BUSY, WorkSlots
-from app.routes.images import UploadRoute
 from model.classify import classify
 from model.digit_prep import EmptyDrawingError, from_pixels, prepare_digit
 from model.filters import luminance
 
-router = APIRouter(prefix="/api/digits", tags=["digits"], route_class=UploadRoute)
+router = APIRouter(prefix="/api/digits", tags=["digits"], route_class=GuardedRoute)
 
 
 class PixelsIn(Body):

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from app.deps import SettingsDep, StoreDep
@@ -32,28 +31,18 @@ UPLOAD_FIELD = "file"
 
 class UploadRoute(GuardedRoute):
     """A route that takes an upload: its size is bounded while it streams in (app/guards/body_limits.py),
-    a POST holds one of the few image slots from before its body is read until it is answered, and
-    a missing upload field gets a plain message instead of a validation list."""
+    and a POST holds one of the few image slots from before its body is read until it is answered."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def upload_handler(request: Request) -> Response:
-            try:
-                if request.method != "POST":
-                    return await handler(request)
-                # An image slot before a byte of the body is read: a busy server refuses at once,
-                # instead of parsing twenty megabytes only to answer 503.
-                with request.app.state.work_slots.holding("image"):
-                    return await handler(request)
-            except RequestValidationError as exc:
-                if any(tuple(err.get("loc", ()))[:2] == ("body", UPLOAD_FIELD) for err in exc.errors()):
-                    raise HTTPException(
-                        status.HTTP_422_UNPROCESSABLE_CONTENT,
-                        detail=f"no image in the request: send it as multipart/form-data in a file field "
-                               f"named '{UPLOAD_FIELD}' (e.g. curl -F {UPLOAD_FIELD}=@photo.jpg)",
-                    ) from None
-                raise
+            if request.method != "POST":
+                return await handler(request)
+            # An image slot before a byte of the body is read: a busy server refuses at once,
+            # instead of parsing twenty megabytes only to answer 503.
+            with request.app.state.work_slots.holding("image"):
+                return await handler(request)
 
         return upload_handler
 

@@ -15,12 +15,11 @@ Vector = Annotated[list[Bounded], Field(min_length=1, max_length=32)]
 Grid = rows_of(Bounded, 32, 32)
 
 
-def grid(rows: list[list[float]], name: str, max_side: int = 32) -> np.ndarray:
-    """Rows of numbers -> a float64 array; a 422 unless it is a rectangle of at most max_side x max_side."""
+def grid(rows: list[list[float]], name: str) -> np.ndarray:
+    """Rows of numbers -> a float64 array; a 422 unless it is a rectangle (its size is the schema's
+    to bound: ``rows_of``)."""
     if len({len(r) for r in rows}) != 1:
         raise HTTPException(422, f"{name} must be a rectangle: every row the same length")
-    if len(rows) > max_side or len(rows[0]) > max_side:
-        raise HTTPException(422, f"{name} may be at most {max_side}x{max_side}")
     return np.array(rows, dtype=np.float64)
 
 

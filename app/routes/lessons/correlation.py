@@ -101,8 +101,8 @@ class Correlate2dOut(BaseModel):
 @router.post("/correlate-2d", response_model=Correlate2dOut, summary="2-D cross-correlation (or convolution) "
              "and its gradients, by the engine")
 def correlate_two(body: Correlate2dIn, _: EngineSlot) -> Correlate2dOut:
-    x, w = grid(body.x, "x", 12), grid(body.w, "w", 5)
-    delta = grid(body.delta, "δ", 12) if body.delta is not None else None
+    x, w = grid(body.x, "x"), grid(body.w, "w")
+    delta = grid(body.delta, "δ") if body.delta is not None else None
     try:
         r = correlate_2d(x, w, delta, body.pad, body.stride, body.flip)
     except ValueError as exc:

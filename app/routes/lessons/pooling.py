@@ -31,8 +31,8 @@ class PoolOut(BaseModel):
 
 @router.post("/pooling", response_model=PoolOut, summary="Max and average pooling, forward and backward")
 def pooling(body: PoolIn, _: EngineSlot) -> PoolOut:
-    x = grid(body.x, "x", 16)
-    delta = grid(body.delta, "δ", 16) if body.delta is not None else None
+    x = grid(body.x, "x")
+    delta = grid(body.delta, "δ") if body.delta is not None else None
     try:
         p = pool_grid(x, body.kernel, body.stride, delta)
     except ValueError as exc:

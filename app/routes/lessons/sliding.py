@@ -57,7 +57,7 @@ def _axis(a: Axis) -> AxisOut:
 
 @router.post("/slide", response_model=SlideOut, summary="A sliding window with any border, stride and dilation")
 def slide_window(body: SlideIn, _: EngineSlot) -> SlideOut:
-    x, w = grid(body.x, "x"), grid(body.w, "w", 7)
+    x, w = grid(body.x, "x"), grid(body.w, "w")
     try:
         s = slide(x, w, body.padding, body.stride, body.dilation)
     except ValueError as exc:
