@@ -26,6 +26,8 @@ from fastapi import HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 
+from app.guards.rendered_answers import AnswerRenderer, rendered_in_thread, renders_its_model
+
 
 JSON_TYPES = ("application/json",)
 
@@ -124,10 +126,19 @@ def largest_document(schema: dict[str, Any], defs: dict[str, Any]) -> float:
 
 
 class GuardedRoute(APIRoute):
-    """An APIRoute whose JSON body is parsed off the event loop (see the module docstring), and
+    """An APIRoute whose JSON body is parsed, and whose answer is dumped, off the event loop (see
+    the module docstring and app/guards/rendered_answers.py), and whose body is
     refused unparsed when it is longer than any valid body could be: a body twice the largest
     document its schema allows (whitespace included) cannot be right, and parsing it would only
     cost the server (the same pricing-before-work as the architecture's parameter count)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        # and its answer dumped to JSON in the worker thread too (app/guards/rendered_answers.py)
+        render = AnswerRenderer()
+        if renders_its_model(endpoint, options):
+            endpoint = rendered_in_thread(endpoint, render)
+        super().__init__(path, endpoint, **options)
+        render.bind(self)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
