@@ -51,6 +51,10 @@ class Settings:
     #: (digits, receptive fields, lessons) at the same time; one more is a 503 with Retry-After.
     max_concurrent_images: int = 2
     max_concurrent_engine: int = 4
+    #: Worker threads that run request work (parsing, decoding, the engine, every plain ``def``
+    #: route) at once; more wait their turn. Each one is a thread the event loop's thread must win
+    #: the GIL from between two requests, so fewer answer /api/health sooner under load.
+    worker_threads: int = 8
     #: Slow and idle clients: seconds a client has to send a request's headers, and its body; seconds
     #: an idle keep-alive connection stays open; connections at once, in all and from one address.
     header_timeout: int = 10
@@ -108,7 +112,7 @@ class Settings:
         for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs",
                      "max_digit_pixels", "max_ws_connections", "max_ws_per_client", "max_runs_kept", "max_runs_bytes",
                      "max_json_bytes", "max_json_depth", "max_image_side", "max_digit_side", "max_concurrent_images",
-                     "max_concurrent_engine", "header_timeout", "body_timeout", "keep_alive_timeout",
+                     "max_concurrent_engine", "worker_threads", "header_timeout", "body_timeout", "keep_alive_timeout",
                      "max_connections", "max_connections_per_client"):
             if getattr(self, name) < 1:
                 raise SettingsError(

@@ -186,6 +186,14 @@ def test_when_every_image_slot_is_taken_the_next_request_is_a_503_with_retry_aft
     assert api.post("/api/images", files={"file": ("p.png", photo, "image/png")}).status_code == 201
 
 
+def test_request_work_shares_as_many_worker_threads_as_the_settings_say(tmp_path):
+    """Each busy worker thread is one more the event loop's thread must win the GIL from."""
+    with TestClient(create_app(Settings(runs_dir=tmp_path / "runs", worker_threads=3))) as c:
+        assert c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3
+        assert c.post("/api/lessons/conv-cost", json={"dk": 3}).status_code == 200
+    assert Settings.from_env({"CONVSCOPE_WORKER_THREADS": "5"}).worker_threads == 5
+
+
 def test_a_second_timed_run_while_one_runs_is_a_503_not_a_wait(api):
     from app.routes.lessons import conv_types
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -74,7 +74,8 @@ class WorkSlots:
 
 
 def _slot(kind: str):  # noqa: ANN202
-    def hold(request: Request) -> Iterator[None]:
+    async def hold(request: Request) -> AsyncIterator[None]:
+        # async: taking a slot never waits, so it needs no trip through the threadpool
         with request.app.state.work_slots.holding(kind):
             yield
 
