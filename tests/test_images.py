@@ -185,6 +185,32 @@ def test_no_exif_orientation_leaves_the_image_as_stored():
     assert np.abs(decoded.pixels[2, 2].astype(int) - fx.RED).max() <= 40
 
 
+@pytest.mark.parametrize("mode,size", [("RGB", (301, 77)), ("L", (97, 250)), ("RGB", (1, 1))])
+def test_pixels_copied_a_block_of_rows_at_a_time_equal_pillows_own_array(monkeypatch, mode, size):
+    """The row-block copy (app/imaging.py's _pixels) against np.asarray(im), the reference, with
+    blocks small enough that every image spans several of them and the last one is partial."""
+    import app.imaging as imaging
+
+    monkeypatch.setattr(imaging, "ROW_BLOCK_BYTES", 2_000)
+    rng = np.random.default_rng(3)
+    shape = (size[1], size[0], 3) if mode == "RGB" else (size[1], size[0])
+    im = Image.fromarray(rng.integers(0, 256, shape, dtype=np.uint8), mode)
+    fast = imaging._pixels(im)
+    assert fast.dtype == np.uint8 and np.array_equal(fast, np.asarray(im))
+
+
+def test_an_upright_image_is_decoded_without_a_transposed_copy(monkeypatch):
+    import app.imaging as imaging
+
+    calls = []
+    monkeypatch.setattr(imaging.ImageOps, "exif_transpose", lambda im, **kw: calls.append(im) or im)
+    decode_image(fx.exif_rotated_jpeg(orientation=1, size=(40, 20)))
+    decode_image(fx.encode(fx.quadrants(), "PNG"))
+    assert calls == []
+    decode_image(fx.exif_rotated_jpeg(orientation=6, size=(40, 20), mark=6))
+    assert len(calls) == 1
+
+
 # --------------------------------------------------------------------------- decoding: refusals
 
 
