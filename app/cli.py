@@ -145,16 +145,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.guards.slow_clients import GuardedH11Protocol
-    from app.guards.work_slots import nice_every_new_thread
+    from app.guards.event_loop import favour_the_event_loop
     from app.main import create_app
     from app.settings import Settings
 
     settings = Settings.from_env()
-    # The event loop's thread needs the GIL for every request it answers; with the interpreter's
-    # default 5 ms switch interval it waits 5 ms behind each busy worker thread (measured: /api/health
-    # p99 rose from 6 ms to 370 ms under bench/worst_case.py's load; 1 ms: see the README).
-    sys.setswitchinterval(0.001)
-    nice_every_new_thread()  # and the worker threads below the loop's priority (app/guards/work_slots.py)
+    # The event loop first: a 1 ms GIL switch interval, worker threads at nice 10, and the heap
+    # that exists after start-up frozen out of the garbage collector (app/guards/event_loop.py).
+    favour_the_event_loop()
     host = args.host or settings.host
     port = args.port or settings.port
     # No per-message deflate: it would compress every training frame once per viewer, which with
@@ -163,7 +161,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Slow and idle clients: uvicorn's own keep-alive timeout and connection cap, and its h11
     # protocol with a header timeout and a per-address cap (app/guards/slow_clients.py); a request
     # line and headers of at most 16 KB (h11's limit for an incomplete event).
-    uvicorn.run(create_app(settings), host=host, port=port, ws_per_message_deflate=False, ws_max_size=64 * 1024,
+    uvicorn.run(create_app(settings, freeze_heap=True), host=host, port=port, ws_per_message_deflate=False, ws_max_size=64 * 1024,
                 http=GuardedH11Protocol.configure(settings), limit_concurrency=settings.max_connections,
                 timeout_keep_alive=settings.keep_alive_timeout, h11_max_incomplete_event_size=16 * 1024)
     return 0

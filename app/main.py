@@ -12,12 +12,14 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from threadpoolctl import threadpool_limits
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.guards.body_limits import BodyLimits
+from app.guards.event_loop import freeze_start_up_heap
 from app.guards.origin import SameOriginWrites
 from app.guards.work_slots import WorkSlots
 from app.image_store import ImageStore
@@ -61,12 +63,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # One BLAS thread per call: requests run NumPy on the threadpool side by side, and a 2-thread
     # OpenBLAS waiting for a busy core is 10-30 times slower here (measured on 2 cores).
     blas = threadpool_limits(1)
+    # The threadpool every run_in_threadpool and plain ``def`` route shares (anyio's default, 40).
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     # The trained network, loaded once per process before the first request.
     app.state.model = load_model_state(app.state.settings)
     app.state.images = ImageStore(app.state.settings.image_store_bytes, app.state.settings.preview_max_side)
     app.state.runs = make_run_manager(app.state.settings)
     app.state.runs.start(asyncio.get_running_loop())
     app.state.started_at = time.monotonic()
+    if app.state.freeze_heap:
+        freeze_start_up_heap()
     try:
         yield
     finally:
@@ -74,8 +80,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         blas.restore_original_limits()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the FastAPI application. ``settings`` defaults to ``Settings.from_env()``."""
+def build_routes_now(app: FastAPI) -> None:
+    """FastAPI (0.16x) builds an included router's routes, with a pydantic adapter for each body
+    and answer, on the first request that router sees: 28 ms on the event loop while the first
+    burst of requests waits (bench/worst_case.py). Build them at start-up instead; on a FastAPI
+    without lazy routers there is nothing to build."""
+    pending = list(app.router.routes)
+    while pending:  # included routers hold their own included routers: build those too
+        route = pending.pop()
+        if callable(getattr(route, "effective_candidates", None)):
+            pending += route.effective_candidates()
+            route.effective_low_priority_routes()
+
+
+def create_app(settings: Settings | None = None, freeze_heap: bool = False) -> FastAPI:
+    """Build the FastAPI application. ``settings`` defaults to ``Settings.from_env()``;
+    `freeze_heap` (``convscope serve``) freezes what start-up built out of the garbage collector
+    (app/guards/event_loop.py)."""
     settings = Settings.from_env() if settings is None else settings
 
     app = FastAPI(
@@ -91,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.freeze_heap = freeze_heap
 
     app.state.templates = make_templates(settings, TOOLS, APP_VERSION)
     app.state.work_slots = WorkSlots(image=settings.max_concurrent_images, engine=settings.max_concurrent_engine)
@@ -100,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     errors.install(app)
     http_methods.install(app)
+    build_routes_now(app)
     # Outermost last: headers on every answer, then cross-site writes refused, then body limits.
     app.add_middleware(BodyLimits, settings=settings)
     app.add_middleware(SameOriginWrites, allowed=settings.cors_origins)

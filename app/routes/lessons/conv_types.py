@@ -70,12 +70,12 @@ def run_conv_types(body: RunTypesIn) -> RunTypesOut:
     if standard > MAX_RUN_MACS:
         raise HTTPException(422, f"that standard convolution needs {standard:,} multiply-adds; runs here are "
                                  f"limited to {MAX_RUN_MACS:,} (make D_F, M, N or D_K smaller)")
-    photo = Image.open(PHOTO).convert("RGB").resize((body.df, body.df))
-    channels = photo_channels(np.asarray(photo, dtype=np.float32) / 255, body.m)
-    if not _run_lock.acquire(blocking=False):
+    if not _run_lock.acquire(blocking=False):  # before any work: a refused run costs nothing
         raise HTTPException(503, "another run is being timed (two at once would time each other); try again in "
                                  "a second", headers={"Retry-After": "1"})
     try:
+        photo = Image.open(PHOTO).convert("RGB").resize((body.df, body.df))
+        channels = photo_channels(np.asarray(photo, dtype=np.float32) / 255, body.m)
         t = time_conv_types(channels, body.n, body.dk, repeats=2)
     finally:
         _run_lock.release()
