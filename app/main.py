@@ -115,7 +115,8 @@ def create_app(settings: Settings | None = None, freeze_heap: bool = False) -> F
     app.state.freeze_heap = freeze_heap
 
     app.state.templates = make_templates(settings, TOOLS, APP_VERSION)
-    app.state.work_slots = WorkSlots(image=settings.max_concurrent_images, engine=settings.max_concurrent_engine)
+    app.state.work_slots = WorkSlots(settings.slot_wait_ms, settings.max_slot_queue,
+                                     image=settings.max_concurrent_images, engine=settings.max_concurrent_engine)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in discover_routers():

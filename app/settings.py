@@ -51,6 +51,10 @@ class Settings:
     #: (digits, receptive fields, lessons) at the same time; one more is a 503 with Retry-After.
     max_concurrent_images: int = 2
     max_concurrent_engine: int = 4
+    #: A request that finds every slot of its kind taken waits its turn this long (milliseconds),
+    #: in a queue of at most this many per kind; past either it is a 503.
+    slot_wait_ms: int = 2000
+    max_slot_queue: int = 32
     #: Worker threads that run request work (parsing, decoding, the engine, every plain ``def``
     #: route) at once; more wait their turn. Each one is a thread the event loop's thread must win
     #: the GIL from between two requests, so fewer answer /api/health sooner under load.
@@ -107,12 +111,15 @@ class Settings:
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {value}"
                 )
 
+        if self.slot_wait_ms < 0:
+            raise SettingsError(f"slot_wait_ms ({ENV_PREFIX}SLOT_WAIT_MS) must be 0 (refuse at once) or more, "
+                                f"got {self.slot_wait_ms}")
         if not 1 <= self.train_threads <= 2:
             raise SettingsError(f"train_threads ({ENV_PREFIX}TRAIN_THREADS) must be 1 or 2, got {self.train_threads}")
         for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs",
                      "max_digit_pixels", "max_ws_connections", "max_ws_per_client", "max_runs_kept", "max_runs_bytes",
                      "max_json_bytes", "max_json_depth", "max_image_side", "max_digit_side", "max_concurrent_images",
-                     "max_concurrent_engine", "worker_threads", "header_timeout", "body_timeout", "keep_alive_timeout",
+                     "max_concurrent_engine", "worker_threads", "max_slot_queue", "header_timeout", "body_timeout", "keep_alive_timeout",
                      "max_connections", "max_connections_per_client"):
             if getattr(self, name) < 1:
                 raise SettingsError(

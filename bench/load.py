@@ -44,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
     args = parser.parse_args()
     if shutil.which("hey") is None:
         sys.exit("hey is not installed: apt-get install hey")
@@ -52,7 +53,7 @@ def main() -> None:
     photo = Image.open(ROOT / "static" / "samples" / "chelsea.png").convert("RGB").resize((4000, 3000))
     buf = io.BytesIO()
     photo.save(buf, "JPEG", quality=90)
-    with serve() as port, tempfile.TemporaryDirectory() as tmp:
+    with serve(root=args.root) as port, tempfile.TemporaryDirectory() as tmp:
         base = f"http://127.0.0.1:{port}"
         body, ctype = multipart(digit, "d.png")
         (Path(tmp) / "digit").write_bytes(body)

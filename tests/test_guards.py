@@ -172,18 +172,39 @@ def test_a_1_by_40_million_upload_is_refused_by_its_side(api):
 
 
 # ---- heavy work in a few slots -----------------------------------------------------------------
-def test_when_every_image_slot_is_taken_the_next_request_is_a_503_with_retry_after(api):
-    slots = api.app.state.work_slots
-    held = [slots.take("image") for _ in range(slots.limits["image"])]
-    try:
+def test_when_every_image_slot_stays_taken_past_the_wait_the_request_is_a_503_with_retry_after(tmp_path):
+    with TestClient(create_app(Settings(runs_dir=tmp_path / "runs", slot_wait_ms=200))) as api:
+        slots = api.app.state.work_slots
+        for _ in range(slots.limits["image"]):
+            api.portal.call(slots.take_now, "image")
         photo = encode(Image.new("RGB", (40, 30)), "PNG")
+        started = time.perf_counter()
         r = api.post("/api/images", files={"file": ("p.png", photo, "image/png")})
-        assert r.status_code == 503 and r.headers["retry-after"] == "1"
+        waited = time.perf_counter() - started
+        assert r.status_code == 503 and r.headers["retry-after"] == "1" and 0.2 <= waited < 2
         assert "busy with 2 other image requests" in r.json()["detail"]
-    finally:
-        for slot in held:
-            slot.release()
-    assert api.post("/api/images", files={"file": ("p.png", photo, "image/png")}).status_code == 201
+        for _ in range(slots.limits["image"]):
+            api.portal.call(slots.release, "image")
+        assert api.post("/api/images", files={"file": ("p.png", photo, "image/png")}).status_code == 201
+
+
+def test_a_request_that_finds_every_slot_taken_waits_its_turn_and_is_served(tmp_path):
+    with TestClient(create_app(Settings(runs_dir=tmp_path / "runs", slot_wait_ms=5000))) as api:
+        slots = api.app.state.work_slots
+        for _ in range(slots.limits["engine"]):
+            api.portal.call(slots.take_now, "engine")
+        answers = []
+        waiter = threading.Thread(target=lambda: answers.append(
+            api.post("/api/lessons/pooling", json={"x": [[1, 2], [3, 4]], "kernel": 2})))
+        waiter.start()
+        deadline = time.monotonic() + 5
+        while api.portal.call(slots.queued, "engine") == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert api.portal.call(slots.queued, "engine") == 1 and not answers  # waiting, not refused
+        api.portal.call(slots.release, "engine")  # one slot frees: it goes to the waiting request
+        waiter.join(10)
+        assert answers[0].status_code == 200 and answers[0].json()["max"] == [[4.0]]
+        assert api.portal.call(slots.in_use, "engine") == slots.limits["engine"] - 1
 
 
 def test_request_work_shares_as_many_worker_threads_as_the_settings_say(tmp_path):

@@ -18,11 +18,36 @@ decide how long the loop waits for it (each measured under bench/worst_case.py):
 from __future__ import annotations
 
 import gc
+import os
 import sys
-
-from app.guards.work_slots import nice_every_new_thread
+import threading
 
 SWITCH_INTERVAL_S = 0.001
+WORKER_NICE = 10  # see lower_priority
+
+
+def lower_priority() -> None:
+    """Run the calling thread at nice 10 (Linux schedules threads one by one). The event loop's
+    thread stays at 0, so the OS runs it first when a request arrives while the cores are busy with
+    heavy work; a nice value only ever goes up here (no privilege needed)."""
+    if not hasattr(os, "setpriority"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, max(WORKER_NICE, os.getpriority(os.PRIO_PROCESS, tid)))
+    except OSError:
+        pass
+
+
+def nice_every_new_thread() -> None:
+    """From now on every thread this process starts (the threadpool's workers above all) runs at
+    nice 10 from its first instruction, whatever it is asked to do; the calling thread (the event
+    loop's) keeps its priority."""
+    def first_call(frame: object, event: str, arg: object) -> None:
+        lower_priority()
+        sys.setprofile(None)  # once per thread: the hook removes itself
+
+    threading.setprofile(first_call)
 
 
 def favour_the_event_loop() -> None:
@@ -39,4 +64,4 @@ def freeze_start_up_heap() -> None:
     gc.freeze()
 
 
-__all__ = ["favour_the_event_loop", "freeze_start_up_heap"]
+__all__ = ["favour_the_event_loop", "freeze_start_up_heap", "lower_priority", "nice_every_new_thread"]

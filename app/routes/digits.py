@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import numpy as np
@@ -17,7 +16,7 @@ from app.errors import describe
 from app.model_state import ModelState
 from app.guards.json_body import GuardedRoute, largest_body, parse_request_json, refuse_oversized
 from app.guards.uploads import upload_bytes
-from app.guards.work_slots import BUSY, WorkSlots
+from app.guards.work_slots import BUSY
 from model.classify import classify
 from model.digit_prep import EmptyDrawingError, from_pixels, prepare_digit
 from model.filters import luminance
@@ -88,11 +87,6 @@ def _prepare_pixels(payload: Any) -> np.ndarray:
         raise HTTPException(422, str(exc)) from None
 
 
-def _in_slot(slots: WorkSlots, kind: str, work: Callable[..., Any], *args: Any) -> Any:
-    with slots.holding(kind):
-        return work(*args)
-
-
 def _classify(state: ModelState, image: np.ndarray, with_activations: bool) -> Prediction:
     net = state.model
     c = classify(net, image, with_activations)
@@ -117,7 +111,7 @@ async def predict(request: Request, state: ModelDep, settings: SettingsDep,
     content_type = request.headers.get("content-type", "")
     slots = request.app.state.work_slots
     if content_type.startswith("multipart/form-data"):
-        with slots.holding("image"):  # before the body is read: a busy server refuses at once
+        async with slots.waiting("image"):  # before the body is read: waiting holds no body
             data = await upload_bytes(request, "drawing")
             image = await run_in_threadpool(_prepare_file, data, settings.max_digit_pixels, settings.max_digit_side)
     elif content_type.startswith("application/json"):
@@ -126,4 +120,5 @@ async def predict(request: Request, state: ModelDep, settings: SettingsDep,
     else:
         raise HTTPException(415, "send the drawing as multipart/form-data (field 'file') or as JSON "
                                  "{\"pixels\": 28x28 numbers}")
-    return await run_in_threadpool(_in_slot, slots, "engine", _classify, state, image, activations)
+    async with slots.waiting("engine"):
+        return await run_in_threadpool(_classify, state, image, activations)

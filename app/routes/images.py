@@ -41,7 +41,7 @@ class UploadRoute(GuardedRoute):
                 return await handler(request)
             # An image slot before a byte of the body is read: a busy server refuses at once,
             # instead of parsing twenty megabytes only to answer 503.
-            with request.app.state.work_slots.holding("image"):
+            async with request.app.state.work_slots.waiting("image"):
                 return await handler(request)
 
         return upload_handler

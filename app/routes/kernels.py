@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from app.guards.json_body import GuardedRoute
@@ -161,11 +162,19 @@ def presets() -> list[PresetOut]:
                               "description": "The filtered image; X-Output-Width and X-Output-Height give its size."},
                         404: {"description": "Unknown image id."}, 422: {"description": "Bad kernel or options."},
                         **BUSY})
-def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep, request: Request) -> Response:
-    pixels, kernel, second, mapping, _ = _resolve(body, store, settings.max_kernel_size)
-    with request.app.state.work_slots.holding("image" if body.full_resolution else "engine"):
-        result = apply_filter(pixels, kernel, body.padding, body.stride, mapping, second)
-        data = encode_image(result, body.format, quality=90)
+async def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep, request: Request) -> Response:
+    async with request.app.state.work_slots.waiting(_kind(body)):
+        return await run_in_threadpool(_apply, body, store, settings.max_kernel_size)
+
+
+def _kind(options: FilterOptions) -> str:
+    return "image" if options.full_resolution else "engine"
+
+
+def _apply(body: ApplyRequest, store: ImageStore, max_kernel: int) -> Response:
+    pixels, kernel, second, mapping, _ = _resolve(body, store, max_kernel)
+    result = apply_filter(pixels, kernel, body.padding, body.stride, mapping, second)
+    data = encode_image(result, body.format, quality=90)
     name = applied_name(body.preset, body.flip)
     return sliced_response(data, MEDIA_TYPES[body.format], {
         "X-Output-Width": str(result.shape[1]), "X-Output-Height": str(result.shape[0]),
@@ -176,10 +185,14 @@ def apply(body: ApplyRequest, store: StoreDep, settings: SettingsDep, request: R
 @router.post("/explain", response_model=Explanation, summary="The arithmetic behind one output pixel",
              responses={404: {"description": "Unknown image id."},
                         422: {"description": "Bad kernel, options, or a pixel outside the result."}, **BUSY})
-def explain(body: ExplainRequest, store: StoreDep, settings: SettingsDep, request: Request) -> Explanation:
-    pixels, kernel, second, mapping, names = _resolve(body, store, settings.max_kernel_size)
-    with request.app.state.work_slots.holding("image" if body.full_resolution else "engine"):
-        return _explanation(body, pixels, kernel, second, mapping, names)
+async def explain(body: ExplainRequest, store: StoreDep, settings: SettingsDep, request: Request) -> Explanation:
+    async with request.app.state.work_slots.waiting(_kind(body)):
+        return await run_in_threadpool(_explain, body, store, settings.max_kernel_size)
+
+
+def _explain(body: ExplainRequest, store: ImageStore, max_kernel: int) -> Explanation:
+    pixels, kernel, second, mapping, names = _resolve(body, store, max_kernel)
+    return _explanation(body, pixels, kernel, second, mapping, names)
 
 
 def _explanation(body: ExplainRequest, pixels: np.ndarray, kernel: Kernel, second: Kernel | None, mapping: str,
