@@ -74,9 +74,11 @@ class Sequential:
                 break
 
     def normalize(self, images: np.ndarray) -> np.ndarray:
-        """Pixels in 0..255 (any shape) -> (pixels/255 - mean) / std as float32."""
-        scale = np.float32(1.0 / (255.0 * self.input_std))
-        return images.astype(np.float32) * scale - np.float32(self.input_mean / self.input_std)
+        """Pixels in 0..255 (any shape) -> (pixels/255 - mean) / std, in the parameters' dtype
+        (float32; float64 for a network built in float64, as the gradient checks are)."""
+        dtype = next((p.dtype.type for _, layer in self.layers for p in layer.params.values()), np.float32)
+        scale = dtype(1.0 / (255.0 * self.input_std))
+        return images.astype(dtype) * scale - dtype(self.input_mean / self.input_std)
 
     def to_input(self, images: np.ndarray) -> np.ndarray:
         """Raw pixels (N, H, W) or (N, C, H, W), 0..255 -> normalised batch-last input."""

@@ -14,6 +14,7 @@ from model.network import META_KEY, read_weights
 from model.reference import correlate1d
 from model.zoo import build_model, lenet5, load_model, mlp
 from tests.gradcheck import partial_derivative, rel_error
+from tests.torch_twin import torch_lenet5
 
 SIGNAL = [1, 2, 5, 6, 2, -1, 3, -2]
 
@@ -125,17 +126,10 @@ def test_unknown_model_name_is_a_clear_error():
 
 def test_torch_loads_the_same_weights(tmp_path):
     torch = pytest.importorskip("torch")
-    nn = torch.nn
     net = lenet5(seed=5)
     path = tmp_path / "w.npz"
     net.save(path)
-    tnet = nn.Sequential()
-    for name, module in [("conv1", nn.Conv2d(1, 6, 5, padding=2, bias=False)), ("relu1", nn.ReLU()),
-                         ("pool1", nn.MaxPool2d(2)), ("conv2", nn.Conv2d(6, 16, 5, bias=False)),
-                         ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)), ("flatten", nn.Flatten()),
-                         ("fc1", nn.Linear(400, 120)), ("relu3", nn.ReLU()), ("fc2", nn.Linear(120, 84)),
-                         ("relu4", nn.ReLU()), ("fc3", nn.Linear(84, 10))]:
-        tnet.add_module(name, module)
+    tnet = torch_lenet5(torch, net)
     state = {k: torch.from_numpy(v) for k, v in np.load(path).items() if k != META_KEY}
     tnet.load_state_dict(state)  # strict: every key and shape must match
     images = np.random.default_rng(6).integers(0, 256, (4, 28, 28)).astype(np.uint8)
