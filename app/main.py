@@ -24,7 +24,7 @@ from app.guards.origin import SameOriginWrites
 from app.guards.work_slots import WorkSlots
 from app.image_store import ImageStore
 from app import errors, http_methods
-from app.model_state import load_model_state
+from app.model_state import RunNetworks, load_model_state
 from app.paths import STATIC_DIR
 from app.runs.manager import make_run_manager
 from app.security import SecurityHeaders
@@ -67,6 +67,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     # The trained network, loaded once per process before the first request.
     app.state.model = load_model_state(app.state.settings)
+    app.state.run_networks = RunNetworks()
     app.state.images = ImageStore(app.state.settings.image_store_bytes, app.state.settings.preview_max_side)
     app.state.runs = make_run_manager(app.state.settings)
     app.state.runs.start(asyncio.get_running_loop())

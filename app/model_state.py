@@ -7,6 +7,8 @@ Later issues swap in a training run's weights ("activate"); every route reads th
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,3 +49,26 @@ def load_model_state(settings: Settings) -> ModelState:
     sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.is_file() else {}
     return ModelState(model, path, "pretrained", meta, sidecar)
 
+
+
+class RunNetworks:
+    """Networks loaded from runs' weights, for the requests that name a run: the few most recently
+    asked for stay loaded, each until its file changes (a training run rewrites it every epoch)."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self.keep = keep
+        self._loaded: OrderedDict[tuple[str, int], Sequential] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> Sequential:
+        key = (str(path), path.stat().st_mtime_ns)
+        with self._lock:
+            if key in self._loaded:
+                self._loaded.move_to_end(key)
+                return self._loaded[key]
+        model, _ = load_model(path)
+        with self._lock:
+            self._loaded[key] = model
+            while len(self._loaded) > self.keep:
+                self._loaded.popitem(last=False)
+        return model
