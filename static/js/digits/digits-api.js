@@ -22,6 +22,12 @@ export function predictPixels(pixels, { activations = false, signal } = {}) {
   return postJson(predictUrl(activations), { pixels }, { signal });
 }
 
+/** POST /api/digits/explain: {pixels, layer, unit, target} -> how the unit was computed, forward
+ * and backward. */
+export function explainUnit(body, signal) {
+  return postJson("/api/digits/explain", body, { signal });
+}
+
 /** GET /api/model: the served network's layers (name, type, description, output shape). */
 export function fetchModel(signal) {
   return getJson("/api/model", { signal });

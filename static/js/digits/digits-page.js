@@ -23,6 +23,7 @@ import { fetchModel, predictDrawing } from "./digits-api.js";
 import { DrawPad } from "./draw-pad.js";
 import { readStoredDrawing, writeStoredDrawing } from "./drawing-store.js";
 import { LayerMaps } from "./layer-maps.js";
+import { UnitInspector } from "./unit-inspector.js";
 import { isEmptyDrawing } from "./strokes.js";
 
 const DEBOUNCE_MS = 150;
@@ -45,8 +46,9 @@ function setUp(root) {
   const pad = new DrawPad(root.querySelector("[data-draw-pad]"), { maxPixels: pageLimits().max_digit_pixels });
   const answer = new AnswerPanel(root);
   const preview = new DigitPreview(root.querySelector("[data-preview]"), { field: state.field, box: Number(root.dataset.box) });
-  const maps = new LayerMaps(root.querySelector("[data-layer-maps]"));
-  const views = { pad, answer, preview, maps };
+  const maps = new LayerMaps(root.querySelector("[data-layer-maps]"), { selectable: true });
+  const inspector = new UnitInspector(root.querySelector("[data-unit-inspector]"), maps);
+  const views = { pad, answer, preview, maps, inspector };
 
   const query = new LiveQuery((body, signal) => predict(state, pad, body, signal), {
     delay: DEBOUNCE_MS,
@@ -117,28 +119,32 @@ function forgetDigit(root) {
   delete root.dataset.runnerUp;
 }
 
-function showEmpty(state, { answer, preview, maps }) {
+function showEmpty(state, { answer, preview, maps, inspector }) {
   state.root.dataset.state = "empty";
+  inspector.clear();
   answer.showEmpty();
   preview.clear();
   maps.message("Draw a digit to see what each layer makes of it.");
   forgetDigit(state.root);
 }
 
-function showError(state, { answer, maps }, message) {
+function showError(state, { answer, maps, inspector }, message) {
   state.root.dataset.state = "error";
+  inspector.clear();
   answer.showError(message);
   maps.message("No layers to show until the network can read the drawing.");
   forgetDigit(state.root);
 }
 
-function showPrediction(state, { pad, answer, preview, maps }, result) {
+function showPrediction(state, { pad, answer, preview, maps, inspector }, result) {
   const { root } = state;
   root.dataset.state = "predicted";
   answer.showPrediction(result);
   preview.draw(result.input);
-  if (result.activations) maps.render(result.activations, state.layerInfo, [1, result.input.length, result.input[0].length]);
-  else maps.stale(true);
+  if (result.activations) {
+    maps.render(result.activations, state.layerInfo, [1, result.input.length, result.input[0].length]);
+    inspector.setInput(result.input, result.digit);
+  } else maps.stale(true);
   answer.showModel(result.model, result.architecture, { model: state.model });
   root.dataset.model = result.model;
   state.version += 1;

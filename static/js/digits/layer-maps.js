@@ -4,6 +4,12 @@
 //
 // Markup contract (templates/digits.html): a [data-layer-maps] container, filled here; each
 // layer is a section[data-layer=<name>], and the container's data-layers counts them.
+//
+// With `selectable`, every map and strip is a grid of units a learner can pick: a click or tap
+// picks the cell under the pointer; a focused map's arrow keys move the pick one cell (Home goes
+// back to the first). Each pick fires "unit-select" on the container with {layer, unit}: unit
+// is [channel, row, column] for a map, [index] for a vector, counted from 0 as PyTorch does. The
+// picked cell is outlined (data-selected on its canvas).
 
 import { el } from "../shared/dom.js";
 import { diverging, drawHeatmap, maxAbs } from "../shared/heatmap.js";
@@ -87,11 +93,36 @@ function stripRows(values, width, height) {
   return Array.from({ length: height }, (_, r) => Array.from({ length: width }, (_, c) => flat[r * width + c] ?? 0));
 }
 
+/** The cell of `canvas` (w x h cells) under a pointer event, or null off the canvas. */
+function cellAt(canvas, event) {
+  const box = canvas.getBoundingClientRect();
+  const col = Math.floor(((event.clientX - box.left) / box.width) * canvas.width);
+  const row = Math.floor(((event.clientY - box.top) / box.height) * canvas.height);
+  return row >= 0 && col >= 0 && row < canvas.height && col < canvas.width ? [row, col] : null;
+}
+
+const STEPS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+/** A strip's (row, col) kept inside its first `size` cells (the last row may be short). */
+function clampToVector(row, col, width, size) {
+  const index = Math.min(size - 1, row * width + col);
+  return { row: Math.floor(index / width), col: index % width };
+}
+
 export class LayerMaps {
-  constructor(root) {
+  constructor(root, { selectable = false } = {}) {
     this.root = root;
+    this.selectable = selectable;
     this.signature = "";
     this.sections = new Map();
+    this.selected = null; // {layer, unit}
+    if (selectable) new ResizeObserver(() => this.#placeMarker()).observe(root);
+  }
+
+  /** Outline `unit` of `layer` (as "unit-select" reported it), or nothing for null. */
+  select(selection) {
+    this.selected = selection;
+    this.#placeMarker();
   }
 
   /** Say something instead of maps (the empty canvas, an error). */
@@ -114,6 +145,7 @@ export class LayerMaps {
     const signature = [inputShape, ...activations.map((a) => `${a.name}:${a.shape.join("x")}`)].join("|");
     if (signature !== this.signature) this.#build(activations, info, signature, inputShape);
     activations.forEach((layer) => this.#draw(layer));
+    this.#placeMarker();
     this.root.classList.remove("is-stale");
     this.root.dataset.layers = String(activations.length);
   }
@@ -130,9 +162,67 @@ export class LayerMaps {
       const { head, scale } = layerHead(layer, i ? activations[i - 1] : input, info.get(layer.name), titleId);
       const { body, canvases } = layer.shape.length === 3 ? mapsBody(layer) : stripBody(layer);
       section.append(head, body);
-      this.sections.set(layer.name, { canvases, scale });
+      this.sections.set(layer.name, { canvases, scale, body, shape: layer.shape });
+      if (this.selectable) this.#makeSelectable(layer, canvases);
       return section;
     }));
+  }
+
+  #makeSelectable(layer, canvases) {
+    const isMap = layer.shape.length === 3;
+    const size = layer.shape.reduce((a, b) => a * b, 1);
+    const unitOf = (c, row, col) => (isMap ? [c, row, col] : [row * canvases[0].width + col]);
+    canvases.forEach((canvas, c) => {
+      canvas.tabIndex = 0;
+      canvas.classList.add("is-selectable");
+      canvas.setAttribute("aria-label", `${canvas.getAttribute("aria-label")}; pick a unit to see how it was computed`);
+      canvas.addEventListener("click", (event) => {
+        const cell = cellAt(canvas, event);
+        if (cell && (isMap || cell[0] * canvas.width + cell[1] < size)) this.#pick(layer.name, unitOf(c, ...cell));
+      });
+      canvas.addEventListener("keydown", (event) => {
+        const here = this.selected?.layer === layer.name && (!isMap || this.selected.unit[0] === c)
+          ? this.selected.unit : null;
+        let [row, col] = here ? (isMap ? here.slice(1) : [Math.floor(here[0] / canvas.width), here[0] % canvas.width]) : [0, 0];
+        if (event.key in STEPS && here) {
+          row = Math.min(canvas.height - 1, Math.max(0, row + STEPS[event.key][0]));
+          col = Math.min(canvas.width - 1, Math.max(0, col + STEPS[event.key][1]));
+          if (!isMap) ({ row, col } = clampToVector(row, col, canvas.width, size));
+        } else if (!(event.key in STEPS) && !["Enter", " ", "Home"].includes(event.key)) {
+          return;
+        } else if (event.key === "Home") {
+          [row, col] = [0, 0];
+        }
+        event.preventDefault();
+        this.#pick(layer.name, unitOf(c, row, col));
+      });
+    });
+  }
+
+  #pick(layer, unit) {
+    this.select({ layer, unit });
+    this.root.dispatchEvent(new CustomEvent("unit-select", { detail: { layer, unit }, bubbles: true }));
+  }
+
+  /** The outline over the picked cell, placed from the canvas's shown size (it changes with the page's width). */
+  #placeMarker() {
+    this.root.querySelectorAll("[data-selected]").forEach((node) => node.removeAttribute("data-selected"));
+    this.root.querySelector(".dg-unit-marker")?.remove();
+    const entry = this.selected && this.sections.get(this.selected.layer);
+    if (!entry) return;
+    const { unit } = this.selected;
+    const isMap = entry.shape.length === 3;
+    const canvas = entry.canvases[isMap ? unit[0] : 0];
+    if (!canvas) return;
+    const [row, col] = isMap ? unit.slice(1) : [Math.floor(unit[0] / canvas.width), unit[0] % canvas.width];
+    canvas.dataset.selected = isMap ? `${row},${col}` : String(unit[0]);
+    const cellW = canvas.clientWidth / canvas.width;
+    const cellH = canvas.clientHeight / canvas.height;
+    const marker = el("span", "dg-unit-marker");
+    marker.setAttribute("aria-hidden", "true");
+    Object.assign(marker.style, { left: `${canvas.offsetLeft + col * cellW}px`, top: `${canvas.offsetTop + row * cellH}px`,
+      width: `${Math.max(cellW, 3)}px`, height: `${Math.max(cellH, 3)}px` });
+    entry.body.append(marker);
   }
 
   /** One colour scale per layer (its largest |value|), so its maps compare with each other. */

@@ -1,0 +1,131 @@
+"""Inside one unit on /digits, in a real browser: click, tap or key to a unit of a conv, pool,
+linear and output layer, and the panel states the numbers POST /api/digits/explain gives for the
+same drawing; its sentences follow those numbers; the target class changes the backward pass."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_digits import ABORTABLE, PHONE, SEVEN, TIMEOUT, draw, root, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PANEL = "[data-unit-panel]"
+
+
+def assert_no_problems(page_problems) -> None:  # noqa: ANN001
+    """Picking units one after another aborts the stale explanation: by design, not a fault."""
+    allowed = (*ABORTABLE, "/api/digits/explain")
+    page_problems.items[:] = [p for p in page_problems.items
+                              if not ("net::ERR_ABORTED" in p and any(u in p for u in allowed))]
+    page_problems.assert_none()
+
+
+def drawn_seven(page: Page) -> list[list[int]]:
+    page.goto("/digits")
+    wait_idle(page)
+    expect(page.locator(PANEL)).to_have_attribute("data-state", "prompt")
+    answers = []  # a lifted pen may bring every layer more than once: the last is the drawing shown
+    page.on("response", lambda r: "activations=true" in r.url and r.ok and answers.append(r))
+    draw(page, SEVEN)
+    wait_idle(page)
+    expect(page.locator("[data-layer-maps]")).to_have_attribute("data-layers", "12", timeout=TIMEOUT)
+    return answers[-1].json()["input"]
+
+
+def click_cell(page: Page, layer: str, canvas_index: int, row: int, col: int) -> None:
+    canvas = page.locator(f'[data-layer-maps] [data-layer="{layer}"] canvas').nth(canvas_index)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    w, h = canvas.evaluate("c => [c.width, c.height]")
+    page.mouse.click(box["x"] + (col + 0.5) * box["width"] / w, box["y"] + (row + 0.5) * box["height"] / h)
+
+
+def shown(page: Page, layer: str, unit: list[int]) -> dict[str, str]:
+    panel = page.locator(PANEL)
+    expect(panel).to_have_attribute("data-state", "shown", timeout=TIMEOUT)
+    expect(panel).to_have_attribute("data-unit", ",".join(map(str, unit)), timeout=TIMEOUT)
+    expect(panel).to_have_attribute("data-layer", layer)
+    return {k: panel.get_attribute(f"data-{k}") for k in ("activation", "grad", "target")}
+
+
+def api_explain(page: Page, pixels, layer: str, unit: list[int], target: int) -> dict:  # noqa: ANN001
+    r = page.request.post("/api/digits/explain", data={"pixels": pixels, "layer": layer, "unit": unit, "target": target})
+    assert r.ok, r.text()
+    return r.json()
+
+
+@pytest.mark.parametrize("layer,canvas,cell,unit", [
+    ("conv1", 2, (14, 9), [2, 14, 9]),
+    ("pool1", 4, (3, 7), [4, 3, 7]),
+    ("conv2", 7, (4, 4), [7, 4, 4]),
+    ("fc1", 0, (0, 33), [33]),
+    ("fc3", 0, (0, 7), [7]),
+])
+def test_a_clicked_unit_shows_the_apis_numbers(page: Page, page_problems, layer, canvas, cell, unit) -> None:
+    pixels = drawn_seven(page)
+    click_cell(page, layer, canvas, *cell)
+    numbers = shown(page, layer, unit)
+    top = int(root(page).get_attribute("data-digit"))
+    truth = api_explain(page, pixels, layer, unit, top)
+    assert float(numbers["activation"]) == pytest.approx(truth["activation"], rel=1e-6, abs=1e-9)
+    assert float(numbers["grad"]) == pytest.approx(truth["gradient"]["grad"], rel=1e-6, abs=1e-15)
+    assert numbers["target"] == str(top)
+    panel = page.locator(PANEL)
+    expect(panel.locator(".up-title")).to_contain_text(f"{layer}, ")
+    # The sum the panel writes out ends in the unit's own value (pre-activation), as the API says.
+    if layer.startswith(("conv", "fc")):
+        expect(panel.locator(".up-sum").first).to_contain_text(re.compile(r"= \S+$"))
+    if layer == "fc3":
+        expect(panel).to_contain_text("Softmax turns the 10 scores into probabilities")
+    if layer.startswith("pool"):
+        expect(panel).to_contain_text("The largest of the 4 values in its 2\u00d72 window of relu1")
+    assert_no_problems(page_problems)
+
+
+def test_the_target_class_changes_the_backward_pass(page: Page, page_problems) -> None:
+    pixels = drawn_seven(page)
+    click_cell(page, "fc3", 0, 0, 3)
+    first = shown(page, "fc3", [3])
+    page.locator("[data-unit-target]").select_option("3")
+    expect(page.locator(PANEL)).to_have_attribute("data-target", "3", timeout=TIMEOUT)
+    again = shown(page, "fc3", [3])
+    truth = api_explain(page, pixels, "fc3", [3], 3)
+    assert float(again["grad"]) == pytest.approx(truth["gradient"]["grad"], rel=1e-6)
+    assert float(first["grad"]) > 0 > float(again["grad"])  # p_3 for another class; p_3 - 1 for its own
+    expect(page.locator(PANEL)).to_contain_text("how the error for 3 reaches it")
+    assert_no_problems(page_problems)
+
+
+def test_the_keyboard_moves_the_pick_and_stale_answers_never_show(page: Page, page_problems) -> None:
+    drawn_seven(page)
+    canvas = page.locator('[data-layer-maps] [data-layer="conv1"] canvas').first
+    canvas.focus()
+    page.keyboard.press("Enter")
+    shown(page, "conv1", [0, 0, 0])
+    for _ in range(5):  # fast, one after another: only the last is shown
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    numbers = shown(page, "conv1", [0, 1, 5])
+    wait_idle(page)
+    assert page.locator(PANEL).get_attribute("data-unit") == "0,1,5" and numbers["activation"]
+    expect(canvas).to_have_attribute("data-selected", "1,5")
+    assert_no_problems(page_problems)
+
+
+def test_on_a_phone_a_tap_brings_the_panel_into_view(page: Page, page_problems, tmp_path: Path) -> None:
+    page.set_viewport_size(PHONE)
+    drawn_seven(page)
+    click_cell(page, "conv2", 0, 5, 5)
+    shown(page, "conv2", [0, 5, 5])
+    page.wait_for_timeout(800)  # the smooth scroll
+    top = page.locator("[data-unit-inspector]").evaluate("n => n.getBoundingClientRect().top")
+    assert 0 <= top < PHONE["height"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways: {width} px"
+    page.screenshot(path=str(tmp_path / "unit-phone.png"))
+    assert_no_problems(page_problems)
