@@ -6,8 +6,8 @@
     .venv/bin/python scripts/screenshot.py --readme   # every docs/screenshot-*.png the README shows
 
 ``--readme`` takes each tool at 1280x800 in use: a pixel's arithmetic on /kernels, a short run
-training on /training, a drawn 7 classified on /digits (and handed to /receptive-field, with a
-unit selected), the first lesson.
+training on /training, a drawn 7 classified on /digits, one of its conv2 units explained (and
+the 7 handed to /receptive-field, with a unit selected), the first lesson.
 
 Starts ``uvicorn app.main:app`` on a free port (training runs go to a scratch directory), takes
 the pictures, stops it.
@@ -127,6 +127,19 @@ def shoot_digits(page, out: Path) -> None:  # noqa: ANN001
     settle_and_shoot(page, '[data-digits-page][data-state="predicted"][data-busy="false"]', out)
 
 
+def shoot_digit_unit(page, out: Path) -> None:  # noqa: ANN001
+    """The 7 just drawn (same session), a conv2 unit on its bar picked: its sum and its gradient."""
+    page.goto("/digits")
+    page.locator('[data-digits-page][data-state="predicted"][data-busy="false"]').wait_for(timeout=TIMEOUT)
+    canvas = page.locator('[data-layer-maps] [data-layer="conv2"] canvas').nth(1)
+    canvas.scroll_into_view_if_needed()
+    page.mouse.click(*at(canvas.bounding_box(), 0.55, 0.45))
+    page.locator('[data-unit-panel][data-state="shown"]').wait_for(timeout=TIMEOUT)
+    page.evaluate("document.querySelector('[data-layer=\"pool1\"]').scrollIntoView({block: 'start'})")
+    page.evaluate("window.scrollBy(0, -70)")
+    settle_and_shoot(page, '[data-unit-panel][data-state="shown"]', out, 500)
+
+
 def shoot_receptive_field(page, out: Path) -> None:  # noqa: ANN001
     """The 7 just drawn on /digits (same browser session), with a pool2 unit on its bar selected."""
     page.goto("/receptive-field")
@@ -142,15 +155,21 @@ def shoot_lessons(page, out: Path) -> None:  # noqa: ANN001
     page.screenshot(path=str(out))
 
 
+ONLY = ""
+
+
 def readme(browser, url: str) -> None:  # noqa: ANN001
     """Every screenshot the README shows, in one browser session (the drawing carries over)."""
     context = browser.new_context(viewport=DESKTOP, base_url=url, reduced_motion="reduce")
     page = context.new_page()
     for name, shoot in [("landing", shoot_landing), ("kernels", shoot_kernels), ("training", shoot_training),
-                        ("digits", shoot_digits), ("receptive-field", shoot_receptive_field),
+                        ("digits", shoot_digits), ("digit-unit", shoot_digit_unit),
+                        ("receptive-field", shoot_receptive_field),
                         ("lessons", shoot_lessons)]:
         out = DOCS / f"screenshot-{name}.png"
-        shoot(page, out)
+        if ONLY and ONLY not in name and name != "digits":
+            continue
+        shoot(page, out if not ONLY or ONLY in name else Path(tempfile.gettempdir()) / out.name)
         print(f"{DESKTOP['width']}x{DESKTOP['height']} -> {out}")
     context.close()
 
@@ -162,6 +181,8 @@ def main() -> None:
     parser.add_argument("--phone-out", type=Path, default=Path("/tmp/convscope-phone.png"), help="phone PNG")
     parser.add_argument("--full-page", action="store_true", help="capture the whole page, not just the viewport")
     parser.add_argument("--readme", action="store_true", help="retake every docs/screenshot-*.png instead")
+    parser.add_argument("--only", default="", help="with --readme: only the shots whose name contains this "
+                        "(the earlier ones in the session still run, unsaved, when a later one needs their drawing)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -179,6 +200,8 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
             if args.readme:
+                global ONLY
+                ONLY = args.only
                 readme(browser, url)
                 browser.close()
                 return
