@@ -19,7 +19,7 @@ PANEL = "[data-unit-panel]"
 
 def assert_no_problems(page_problems) -> None:  # noqa: ANN001
     """Picking units one after another aborts the stale explanation: by design, not a fault."""
-    allowed = (*ABORTABLE, "/api/digits/explain")
+    allowed = (*ABORTABLE, "/api/digits/explain", "/api/digits/gradients")
     page_problems.items[:] = [p for p in page_problems.items
                               if not ("net::ERR_ABORTED" in p and any(u in p for u in allowed))]
     page_problems.assert_none()
@@ -124,8 +124,31 @@ def test_on_a_phone_a_tap_brings_the_panel_into_view(page: Page, page_problems, 
     shown(page, "conv2", [0, 5, 5])
     page.wait_for_timeout(800)  # the smooth scroll
     top = page.locator("[data-unit-inspector]").evaluate("n => n.getBoundingClientRect().top")
-    assert 0 <= top < PHONE["height"]
+    assert -2 <= top < PHONE["height"]  # scrolled to its top (sub-pixel)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways: {width} px"
     page.screenshot(path=str(tmp_path / "unit-phone.png"))
+    assert_no_problems(page_problems)
+
+
+def test_the_gradient_on_the_drawing_follows_the_target(page: Page, page_problems, tmp_path: Path) -> None:
+    pixels = drawn_seven(page)
+    backward = page.locator("[data-backward]")
+    expect(backward).to_have_attribute("data-state", "shown", timeout=TIMEOUT)
+    top = int(root(page).get_attribute("data-digit"))
+    expect(backward).to_have_attribute("data-target", str(top))
+    page.locator("[data-unit-target]").select_option("2")
+    expect(backward).to_have_attribute("data-target", "2", timeout=TIMEOUT)
+    truth = page.request.post("/api/digits/gradients", data={"pixels": pixels, "target": 2}).json()
+    assert float(backward.get_attribute("data-loss")) == pytest.approx(truth["loss"], rel=1e-6)
+    # The sentence states the strongest pixel of the answer's input gradient, with its sign.
+    grad = truth["input_grad"]
+    value, row, col = max((abs(v), r, c) for r, line in enumerate(grad) for c, v in enumerate(line))
+    note = page.locator("[data-saliency-note]")
+    expect(note).to_contain_text(f"row {row}, column {col}")
+    expect(note).to_contain_text("less likely." if grad[row][col] > 0 else "likelier.")
+    assert page.locator("[data-saliency]").evaluate("c => [c.width, c.height]") == [28, 28]
+    expect(backward.locator(".gv-kernel")).to_have_count(6 + 16 * 6)
+    expect(backward.locator("[data-grad-maps] section[data-grad-layer]")).to_have_count(12)
+    backward.screenshot(path=str(tmp_path / "backward.png"))
     assert_no_problems(page_problems)

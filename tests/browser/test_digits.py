@@ -155,7 +155,7 @@ def test_draw_a_one_then_a_seven_then_clear(page: Page, page_problems, tmp_path:
     expect(page.locator("[data-guess]")).to_be_hidden()
     expect(page.locator("[data-bars] .is-top")).to_have_count(0)
     expect(page.locator("[data-bars] [data-value]").first).to_have_text("\u2013")
-    expect(page.locator("[data-maps-message], .dg-maps-message")).to_be_visible()
+    expect(page.locator("[data-layer-maps] .dg-maps-message")).to_be_visible()
     assert preview_pixels(page) == blank
     assert page.evaluate("sessionStorage.getItem('convscope:last-digit')") is None
     wait_idle(page)

@@ -28,6 +28,12 @@ export function explainUnit(body, signal) {
   return postJson("/api/digits/explain", body, { signal });
 }
 
+/** POST /api/digits/gradients: {pixels, target} -> the loss, every layer's gradient, the input
+ * gradient and each conv layer's dL/dW. */
+export function fetchGradients(body, signal) {
+  return postJson("/api/digits/gradients", body, { signal });
+}
+
 /** GET /api/model: the served network's layers (name, type, description, output shape). */
 export function fetchModel(signal) {
   return getJson("/api/model", { signal });

@@ -23,6 +23,7 @@ import { fetchModel, predictDrawing } from "./digits-api.js";
 import { DrawPad } from "./draw-pad.js";
 import { readStoredDrawing, writeStoredDrawing } from "./drawing-store.js";
 import { LayerMaps } from "./layer-maps.js";
+import { GradientView } from "./gradient-view.js";
 import { UnitInspector } from "./unit-inspector.js";
 import { isEmptyDrawing } from "./strokes.js";
 
@@ -48,7 +49,8 @@ function setUp(root) {
   const preview = new DigitPreview(root.querySelector("[data-preview]"), { field: state.field, box: Number(root.dataset.box) });
   const maps = new LayerMaps(root.querySelector("[data-layer-maps]"), { selectable: true });
   const inspector = new UnitInspector(root.querySelector("[data-unit-inspector]"), maps);
-  const views = { pad, answer, preview, maps, inspector };
+  const backward = new GradientView(root.querySelector("[data-backward]"), root.querySelector("[data-unit-target]"));
+  const views = { pad, answer, preview, maps, inspector, backward };
 
   const query = new LiveQuery((body, signal) => predict(state, pad, body, signal), {
     delay: DEBOUNCE_MS,
@@ -119,24 +121,26 @@ function forgetDigit(root) {
   delete root.dataset.runnerUp;
 }
 
-function showEmpty(state, { answer, preview, maps, inspector }) {
+function showEmpty(state, { answer, preview, maps, inspector, backward }) {
   state.root.dataset.state = "empty";
   inspector.clear();
+  backward.clear();
   answer.showEmpty();
   preview.clear();
   maps.message("Draw a digit to see what each layer makes of it.");
   forgetDigit(state.root);
 }
 
-function showError(state, { answer, maps, inspector }, message) {
+function showError(state, { answer, maps, inspector, backward }, message) {
   state.root.dataset.state = "error";
   inspector.clear();
+  backward.clear();
   answer.showError(message);
   maps.message("No layers to show until the network can read the drawing.");
   forgetDigit(state.root);
 }
 
-function showPrediction(state, { pad, answer, preview, maps, inspector }, result) {
+function showPrediction(state, { pad, answer, preview, maps, inspector, backward }, result) {
   const { root } = state;
   root.dataset.state = "predicted";
   answer.showPrediction(result);
@@ -144,6 +148,7 @@ function showPrediction(state, { pad, answer, preview, maps, inspector }, result
   if (result.activations) {
     maps.render(result.activations, state.layerInfo, [1, result.input.length, result.input[0].length]);
     inspector.setInput(result.input, result.digit);
+    backward.setInput(result.input, result.digit);
   } else maps.stale(true);
   answer.showModel(result.model, result.architecture, { model: state.model });
   root.dataset.model = result.model;

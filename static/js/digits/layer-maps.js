@@ -38,7 +38,7 @@ function imageCanvas(className, width, height, label) {
 }
 
 /** The layer's heading: name, type, shape, what it did, and (filled when drawn) its range. */
-function layerHead(layer, previous, meta, titleId) {
+function layerHead(layer, previous, meta, titleId, describe) {
   const head = el("div", "dg-layer-head");
   const title = el("h3", "dg-layer-name", layer.name);
   title.id = titleId;
@@ -46,7 +46,7 @@ function layerHead(layer, previous, meta, titleId) {
   const kind = [meta?.type, prettyDescription(meta?.description)].filter(Boolean).join(" \u00b7 ");
   if (kind) head.append(el("span", "dg-layer-type", kind));
   head.append(el("span", "dg-layer-shape", shapeText(layer.shape)));
-  const sentence = layerSentence(layer, previous, meta);
+  const sentence = describe ? layerSentence(layer, previous, meta) : "";
   if (sentence) head.append(el("p", "dg-layer-note", sentence));
   const scale = el("p", "dg-layer-scale");
   scale.dataset.scale = "";
@@ -110,9 +110,15 @@ function clampToVector(row, col, width, size) {
 }
 
 export class LayerMaps {
-  constructor(root, { selectable = false } = {}) {
+  /** `describe`: a sentence per layer on what it did (for activations; off for gradients);
+   * `rangeText(values)`: the line under it that states the values' range; `key`: the data attribute
+   * (camelCase) naming each section's layer. */
+  constructor(root, { selectable = false, describe = true, rangeText = valueRangeText, key = "layer" } = {}) {
     this.root = root;
+    this.key = key; // each section's data-<key> (and its heading's id): two LayerMaps on a page stay apart
     this.selectable = selectable;
+    this.describe = describe;
+    this.rangeText = rangeText;
     this.signature = "";
     this.sections = new Map();
     this.selected = null; // {layer, unit}
@@ -156,10 +162,11 @@ export class LayerMaps {
     const input = inputShape ? { name: "input", shape: inputShape } : undefined;
     this.root.replaceChildren(...activations.map((layer, i) => {
       const section = el("section", "dg-layer");
-      section.dataset.layer = layer.name;
-      const titleId = `dg-layer-${layer.name}`;
+      section.dataset[this.key] = layer.name;
+      const titleId = `dg-${this.key}-${layer.name}`;
       section.setAttribute("aria-labelledby", titleId);
-      const { head, scale } = layerHead(layer, i ? activations[i - 1] : input, info.get(layer.name), titleId);
+      const { head, scale } = layerHead(layer, i ? activations[i - 1] : input, info.get(layer.name), titleId,
+        this.describe);
       const { body, canvases } = layer.shape.length === 3 ? mapsBody(layer) : stripBody(layer);
       section.append(head, body);
       this.sections.set(layer.name, { canvases, scale, body, shape: layer.shape });
@@ -236,6 +243,6 @@ export class LayerMaps {
       const [canvas] = entry.canvases;
       drawHeatmap(canvas, stripRows(layer.values, canvas.width, canvas.height), { colour });
     }
-    entry.scale.textContent = valueRangeText(layer.values);
+    entry.scale.textContent = this.rangeText(layer.values);
   }
 }

@@ -34,6 +34,10 @@ export class UnitInspector {
       this.state.target = this.targetSelect.value;
       this.#ask();
     });
+    this.#promptPick();
+  }
+
+  #promptPick() {
     this.panel.prompt("Pick a unit in any layer above (click or tap it, or focus a map and use the arrow keys) to see "
       + "how its value was computed and how the error flows back to it.");
   }
@@ -47,6 +51,7 @@ export class UnitInspector {
     this.state.input = input;
     this.state.top = top;
     this.targetSelect.querySelector('option[value="top"]').textContent = `the top guess (${top})`;
+    if (!this.state.picked) this.#promptPick();
     this.#ask();
   }
 
