@@ -48,9 +48,10 @@ def click_cell(page: Page, layer: str, canvas_index: int, row: int, col: int) ->
 def shown(page: Page, layer: str, unit: list[int]) -> dict[str, str]:
     panel = page.locator(PANEL)
     expect(panel).to_have_attribute("data-state", "shown", timeout=TIMEOUT)
-    expect(panel).to_have_attribute("data-unit", ",".join(map(str, unit)), timeout=TIMEOUT)
-    expect(panel).to_have_attribute("data-layer", layer)
-    return {k: panel.get_attribute(f"data-{k}") for k in ("activation", "grad", "target")}
+    expect(panel).to_have_attribute("data-explained-unit", ",".join(map(str, unit)), timeout=TIMEOUT)
+    expect(panel).to_have_attribute("data-explained-layer", layer)
+    return {k: panel.get_attribute(f"data-explained-{k}") for k in ("activation", "grad")} | {
+        "target": panel.get_attribute("data-target")}
 
 
 def api_explain(page: Page, pixels, layer: str, unit: list[int], target: int) -> dict:  # noqa: ANN001
@@ -112,7 +113,7 @@ def test_the_keyboard_moves_the_pick_and_stale_answers_never_show(page: Page, pa
     page.keyboard.press("ArrowDown")
     numbers = shown(page, "conv1", [0, 1, 5])
     wait_idle(page)
-    assert page.locator(PANEL).get_attribute("data-unit") == "0,1,5" and numbers["activation"]
+    assert page.locator(PANEL).get_attribute("data-explained-unit") == "0,1,5" and numbers["activation"]
     expect(canvas).to_have_attribute("data-selected", "1,5")
     assert_no_problems(page_problems)
 
@@ -151,4 +152,25 @@ def test_the_gradient_on_the_drawing_follows_the_target(page: Page, page_problem
     expect(backward.locator(".gv-kernel")).to_have_count(6 + 16 * 6)
     expect(backward.locator("[data-grad-maps] section[data-grad-layer]")).to_have_count(12)
     backward.screenshot(path=str(tmp_path / "backward.png"))
+    assert_no_problems(page_problems)
+
+
+def test_the_receptive_field_page_explains_its_selected_unit(page: Page, page_problems) -> None:
+    sent = []
+    page.on("request", lambda r: "/api/digits/explain" in r.url and sent.append(r.post_data_json))
+    page.goto("/receptive-field")
+    rf = page.locator("[data-rf-page]")
+    expect(rf).to_have_attribute("data-busy", "false", timeout=TIMEOUT)
+    expect(rf).to_have_attribute("data-unit", re.compile(r"^pool2:"))
+    box = page.locator("[data-unit-sum]")
+    page.locator("[data-unit-sum] summary").click()
+    layer, position = rf.get_attribute("data-unit").split(":")
+    y, x = position.split(",")
+    expect(box).to_have_attribute("data-for", f"{layer}:0,{y},{x}", timeout=TIMEOUT)
+    panel = box.locator(PANEL)
+    expect(panel).to_have_attribute("data-state", "shown")
+    truth = page.request.post("/api/digits/explain", data=sent[-1]).json()
+    assert sent[-1]["layer"] == layer and sent[-1]["unit"] == [0, int(y), int(x)]
+    assert float(panel.get_attribute("data-explained-activation")) == pytest.approx(truth["activation"], abs=1e-9)
+    expect(panel).to_contain_text("The largest of the 4 values in its 2\u00d72 window of relu2")
     assert_no_problems(page_problems)

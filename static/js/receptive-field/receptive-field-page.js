@@ -21,6 +21,7 @@ import { frameFor, gridLayers } from "./rf-math.js";
 import { StackPanel } from "./stack-panel.js";
 import { UnitPanel } from "./unit-panel.js";
 import { UnitSelection } from "./unit-selection.js";
+import { UnitSum } from "./unit-sum.js";
 
 const START_SAMPLE = 7;
 
@@ -57,6 +58,7 @@ function setUp(root) {
   const grids = new NetworkGrids(root.querySelector("[data-grids]"), mapSelect);
   const panel = new UnitPanel(root);
   const selection = new UnitSelection(state, { grids, panel }, { onChange: updateBusy, onError: showStageError });
+  const unitSum = new UnitSum(root.querySelector("[data-unit-sum]"), { onChange: updateBusy });
   const source = new DigitSource(root, {
     field: state.field,
     onPicture: (picture) => {
@@ -66,21 +68,27 @@ function setUp(root) {
       const layer = state.layers.find((l) => l.name === state.selected?.layer);
       if (layer) panel.showPicture(picture.pixels, layer, state.selected);
       selection.requestEffective();
+      unitSum.update(state);
     },
     onError: (error) => showStageError(error.message || String(error)),
     onChange: updateBusy,
   });
   const stack = new StackPanel(root, { onChange: updateBusy });
-  parts.push(selection, source, stack);
+  parts.push(selection, source, stack, unitSum);
 
   const grid = root.querySelector("[data-grids]");
-  grid.addEventListener("unit-point", (event) => selection.select(event.detail.layer, event.detail.y, event.detail.x));
-  grid.addEventListener("unit-step", (event) => selection.step(event.detail.layer, event.detail.dy, event.detail.dx));
-  grid.addEventListener("unit-focus", (event) => selection.focus(event.detail.layer));
+  const thenSum = (act) => (event) => {
+    act(event.detail);
+    unitSum.update(state);
+  };
+  grid.addEventListener("unit-point", thenSum((d) => selection.select(d.layer, d.y, d.x)));
+  grid.addEventListener("unit-step", thenSum((d) => selection.step(d.layer, d.dy, d.dx)));
+  grid.addEventListener("unit-focus", thenSum((d) => selection.focus(d.layer)));
   mapSelect.addEventListener("change", () => {
     state.channel = mapSelect.value === "" ? null : Number(mapSelect.value);
     grids.draw(state.picture, state.channel);
     selection.requestEffective();
+    unitSum.update(state);
   });
 
   stack.load("lenet5");

@@ -4,12 +4,14 @@
 // Draws what it is given; fetches nothing.
 //
 // Markup contract: a [data-unit-panel] element, filled here. It carries data-state ("prompt" |
-// "loading" | "shown" | "error") and, when shown, data-layer, data-unit ("5,4,4"),
-// data-activation and data-grad (the numbers as the server sent them), for tests.
+// "loading" | "shown" | "error") and, when shown, data-explained-layer, data-explained-unit
+// ("5,4,4"), data-explained-activation and data-explained-grad (the numbers as the server sent
+// them), for tests; prefixed so that a page's own data-layer or data-activation stays its own.
 
 import { el } from "./dom.js";
 import { formatSignificant, MINUS, TIMES } from "./numbers.js";
 
+const EXPLAINED = ["explainedLayer", "explainedUnit", "explainedActivation", "explainedGrad"];
 const SHOWN_CHANNELS = 2; // conv channels open at first (the largest |sum|); the rest fold away
 
 const fmt = (v) => (v === null || v === undefined ? "pad" : formatSignificant(v, 4));
@@ -170,7 +172,7 @@ export class UnitPanel {
 
   #set(state, ...children) {
     this.root.dataset.state = state;
-    if (state !== "shown") ["layer", "unit", "activation", "grad"].forEach((k) => delete this.root.dataset[k]);
+    if (state !== "shown") EXPLAINED.forEach((k) => delete this.root.dataset[k]);
     this.root.replaceChildren(...children);
   }
 
@@ -201,8 +203,8 @@ export class UnitPanel {
     const backward = el("section", "up-part");
     backward.append(el("h4", "", `Backward: how the error for ${e.target} reaches it`), ...backwardParts(e));
     this.#set("shown", title, forward, backward);
-    Object.assign(this.root.dataset, { layer: e.layer, unit: e.unit.join(","), activation: String(e.activation),
-      grad: String(e.gradient.grad) });
+    Object.assign(this.root.dataset, { explainedLayer: e.layer, explainedUnit: e.unit.join(","),
+      explainedActivation: String(e.activation), explainedGrad: String(e.gradient.grad) });
   }
 
   #end() {
