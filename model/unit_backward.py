@@ -193,4 +193,78 @@ def _avgpool_terms(pool: AvgPool2d, delta: np.ndarray, unit: tuple[int, ...]) ->
             for y, x in _windows_holding(pool, delta.shape, i, j)]
 
 
-__all__ = ["GradientExplanation", "GradientTerm", "Gradients", "explain_gradient", "gradients"]
+__all__ = ["FiniteDifference", "check_by_finite_differences", "GradientExplanation", "GradientTerm", "Gradients", "explain_gradient", "gradients"]
+
+
+@dataclass(frozen=True)
+class FiniteDifference:
+    """One derivative both ways: backpropagation, and (L(v + h) - L(v - h)) / 2h."""
+    what: str  # "input" or "weight"
+    layer: str | None
+    index: list[int]
+    analytic: float
+    numeric: float
+    step: float
+    relative_error: float  # |a - n| / max(|a| + |n|, tiny)
+    slope_up: float  # (L(v + h) - L(v)) / h
+    slope_down: float  # (L(v) - L(v - h)) / h: far from slope_up at a kink (a max-pool tie, a ReLU at 0)
+
+
+def in_float64(net: Sequential) -> Sequential:
+    """A copy of `net` computing in float64, for difference quotients that mean something."""
+    work = copy.deepcopy(net)
+    for _, layer in work.layers:
+        for name in list(layer.params):
+            layer.params[name] = layer.params[name].astype(np.float64)
+        layer.zero_grads()
+    return work
+
+
+def check_by_finite_differences(net: Sequential, image: np.ndarray, target: int | None, what: str,
+                                index: list[int], layer: str | None = None, step: float = 1e-4) -> FiniteDifference:
+    """dL/d(one normalised input pixel [c, y, x]) or dL/d(one weight of `layer`), from the
+    backward pass and from a central difference, both in float64."""
+    work = in_float64(net)
+    target = gradients(net, image, target).target
+    grads = gradients(work, image, target)
+    raw = image.astype(np.float64).copy()
+    if what == "input":
+        where = check_unit(grads.input_grad.shape, index, "the input")
+        analytic = float(grads.input_grad[where])
+        nudge = step * 255.0 * work.input_std  # raw units: the normalised pixel moves by `step`
+
+        def loss_at(sign: float) -> float:
+            moved = raw.copy()
+            moved[where[1:]] += sign * nudge  # (C, H, W) with C = 1: the raw image is (H, W)
+            return gradients(work, moved, target).loss
+    elif what == "weight":
+        names = [n for n, lay in work.layers if "weight" in lay.params]
+        if layer not in names:
+            raise ValueError(f"layer must be one with weights: {', '.join(names)}; got {layer!r}")
+        w = work[layer].params["weight"]
+        where = check_unit(w.shape, index, f"{layer}.weight")
+        analytic = float(_weight_grad(work, image, target, layer)[where])
+
+        def loss_at(sign: float) -> float:
+            old = w[where]
+            w[where] = old + sign * step
+            try:
+                return gradients(work, raw, target).loss
+            finally:
+                w[where] = old
+    else:
+        raise ValueError(f"what must be 'input' or 'weight', got {what!r}")
+    up, here, down = loss_at(1.0), loss_at(0.0), loss_at(-1.0)
+    numeric = (up - down) / (2 * step)
+    error = abs(analytic - numeric) / max(abs(analytic) + abs(numeric), 1e-300)
+    return FiniteDifference(what, layer, list(where), analytic, float(numeric), step, float(error),
+                            float((up - here) / step), float((here - down) / step))
+
+
+def _weight_grad(net: Sequential, image: np.ndarray, target: int, layer: str) -> np.ndarray:
+    """dL/dW of any layer with weights (``gradients`` keeps only the conv layers')."""
+    work = copy.deepcopy(net)
+    x = work.forward(work.to_input(image[None]), train=True)
+    _, delta = softmax_cross_entropy(x.astype(np.float64), np.array([target]))
+    work.backward(delta.astype(x.dtype))
+    return work[layer].grads["weight"]

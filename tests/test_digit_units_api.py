@@ -94,3 +94,42 @@ def test_a_runs_weights_answer_when_it_is_named(tmp_path: Path, digit):
         served = api.post("/api/digits/explain", json={"pixels": digit, "layer": "fc3", "unit": [0]})
         assert ours.status_code == 200 and ours.json()["model"] == f"run:{run_id}"
         assert ours.json()["activation"] != pytest.approx(served.json()["activation"])  # 64 images: other weights
+
+
+def test_a_finite_difference_check_agrees_where_the_loss_is_smooth(api, digit):
+    for body in [{"what": "weight", "layer": "conv1", "index": [2, 0, 1, 3]},
+                 {"what": "weight", "layer": "fc2", "index": [5, 17]}]:
+        r = api.post("/api/digits/gradient-check", json={"pixels": digit, "target": 3, **body})
+        assert r.status_code == 200, r.text
+        c = r.json()
+        assert c["relative_error"] < 1e-6 and c["analytic"] == pytest.approx(c["numeric"], rel=1e-6, abs=1e-12)
+        assert c["slope_up"] == pytest.approx(c["slope_down"], rel=1e-4, abs=1e-9) and c["target"] == 3
+
+
+def test_the_check_of_an_input_pixel_agrees_or_shows_the_kink(api, digit):
+    """Where the loss is smooth the two agree; where a max-pool tie or a ReLU at 0 puts a kink,
+    the one-sided slopes differ, and the check says so rather than pretend."""
+    grads = np.array(api.post("/api/digits/gradients", json={"pixels": digit, "target": 3}).json()["input_grad"])
+    strongest = np.argsort(-np.abs(grads).ravel())[:6]
+    agreed = 0
+    for flat in strongest:
+        y, x = divmod(int(flat), 28)
+        c = api.post("/api/digits/gradient-check", json={"pixels": digit, "target": 3, "what": "input",
+                                                        "index": [0, y, x]}).json()
+        assert c["analytic"] == pytest.approx(grads[y, x], rel=1e-3)  # float64 against the float32 engine
+        if c["relative_error"] < 1e-6:
+            agreed += 1
+        else:
+            assert abs(c["slope_up"] - c["slope_down"]) > 1e-3 * abs(c["analytic"]), c
+    assert agreed >= 1
+
+
+@pytest.mark.parametrize("body,words", [
+    ({"what": "weight", "layer": "pool1", "index": [0]}, "layer must be one with weights: conv1, conv2, fc1"),
+    ({"what": "weight", "layer": "conv1", "index": [6, 0, 0, 0]}, "conv1.weight's"),
+    ({"what": "input", "index": [0, 28, 0]}, "the input's row must be 0..27, got 28"),
+    ({"what": "bias", "index": [0]}, "'input' or 'weight'"),
+])
+def test_a_check_of_something_not_there_says_what_is(api, digit, body, words):
+    r = api.post("/api/digits/gradient-check", json={"pixels": digit, **body})
+    assert r.status_code == 422 and words in r.text, r.text

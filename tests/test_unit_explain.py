@@ -9,7 +9,7 @@ import pytest
 
 from model.datasets import load_dataset
 from model.network import Sequential
-from model.unit_backward import explain_gradient, gradients
+from model.unit_backward import check_by_finite_differences, explain_gradient, gradients
 from model.unit_forward import explain_unit, forward_as_listed
 from model.zoo import PRETRAINED_LENET5, lenet5, load_model
 from tests.gradcheck import rel_error
@@ -165,3 +165,13 @@ def test_activations_and_gradients_equal_pytorch_autograd(net, digits):
         assert rel_error(grads.input_grad, x.grad[0].numpy()) < 1e-4
         for layer in ("conv1", "conv2"):
             assert rel_error(grads.weight_grads[layer], getattr(twin, layer).weight.grad.numpy()) < 1e-4, layer
+
+
+def test_the_finite_difference_check_agrees_with_backpropagation():
+    net = lenet5(seed=2)
+    image = np.random.default_rng(5).uniform(0, 255, (28, 28))  # noise: no ties, no kinks
+    for what, index, layer in [("input", [0, 9, 20], None), ("weight", [1, 0, 4, 0], "conv1"),
+                               ("weight", [11, 2, 3, 1], "conv2"), ("weight", [40, 399], "fc1")]:
+        c = check_by_finite_differences(net, image, 6, what, index, layer)
+        assert c.relative_error < 1e-6, c
+        assert c.slope_up == pytest.approx(c.slope_down, rel=1e-3)

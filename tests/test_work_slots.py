@@ -95,12 +95,14 @@ def test_a_turn_handed_over_as_the_wait_runs_out_is_passed_on():
         await slots.take("engine")
         first = asyncio.create_task(slots.take("engine"))
         await asyncio.sleep(0.01)
-        asyncio.get_running_loop().call_later(0.04, slots.release, "engine")
+        released = asyncio.Event()
+        asyncio.get_running_loop().call_later(0.04, lambda: (slots.release("engine"), released.set()))
         try:
             await first
             slots.release("engine")
         except HTTPException:
             pass
+        await released.wait()  # the first may run out of time before the slot frees: wait for both
         assert slots.in_use("engine") == 0 and slots.queued("engine") == 0
 
     for _ in range(20):

@@ -7,7 +7,7 @@ network chosen (the one served, or a run's latest weights), and the answer shape
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Request
@@ -21,7 +21,7 @@ from app.routes.runs import RUN_ID_PATTERN
 from app.runs.handles import RunError
 from model.digit_prep import EmptyDrawingError, from_pixels
 from model.network import Sequential
-from model.unit_backward import explain_gradient, gradients
+from model.unit_backward import check_by_finite_differences, explain_gradient, gradients
 from model.unit_forward import explain_unit
 
 router = APIRouter(prefix="/api/digits", tags=["digits"], route_class=GuardedRoute)
@@ -45,6 +45,30 @@ class ExplainIn(GradientsIn):
                        "them.", examples=["conv2"])
     unit: list[Coordinate] = Field(..., min_length=1, max_length=3, description="[channel, row, column] in a "
                                    "feature map, [index] in a vector.", examples=[[5, 4, 4]])
+
+
+class CheckIn(GradientsIn):
+    what: Literal["input", "weight"] = Field(..., description="Nudge one normalised input pixel, or one weight.")
+    layer: str | None = Field(None, min_length=1, max_length=40, description="For a weight: a layer with weights "
+                              "(conv1, fc2, ...).", examples=["conv1"])
+    index: list[Coordinate] = Field(..., min_length=1, max_length=4, description="[channel, row, column] of the "
+                                    "input, or the weight's index in PyTorch's layout ([out, in, row, column] for "
+                                    "a conv, [out, in] for a linear layer).", examples=[[0, 14, 14]])
+
+
+class CheckOut(BaseModel):
+    what: str
+    layer: str | None
+    index: list[int]
+    analytic: float = Field(..., description="dL/d(the value), by backpropagation in float64.")
+    numeric: float = Field(..., description="(L(v + h) - L(v - h)) / 2h in float64.")
+    step: float = Field(..., description="h.")
+    relative_error: float = Field(..., description="|analytic - numeric| / (|analytic| + |numeric|).")
+    slope_up: float = Field(..., description="(L(v + h) - L(v)) / h.")
+    slope_down: float = Field(..., description="(L(v) - L(v - h)) / h; far from slope_up at a kink (a max-pool "
+                              "tie, a ReLU at 0), where the gradient is one of several slopes.")
+    target: int
+    model: str
 
 
 class ChannelSumOut(BaseModel):
@@ -187,3 +211,18 @@ def all_gradients(body: GradientsIn, request: Request, state: ModelDep, _: Engin
         input_grad=g.input_grad[0].tolist(),
         weight_grads=[WeightGradOut(layer=n, shape=list(v.shape), values=v.tolist()) for n, v in g.weight_grads.items()],
         model=source)
+
+
+@router.post("/gradient-check", response_model=CheckOut, responses=ERRORS,
+             summary="Check one derivative against finite differences")
+def gradient_check(body: CheckIn, request: Request, state: ModelDep, _: EngineSlot) -> CheckOut:
+    """Nudge one normalised input pixel or one weight by h = 1e-4 both ways, and compare the
+    change in the loss with the gradient from backpropagation (both in float64)."""
+    net, source = _network(request, state, body.run_id)
+    image = _image(body.pixels)
+    try:
+        target = gradients(net, image, body.target).target
+        check = check_by_finite_differences(net, image, target, body.what, body.index, body.layer)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return CheckOut(**asdict(check), target=target, model=source)

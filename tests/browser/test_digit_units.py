@@ -19,7 +19,7 @@ PANEL = "[data-unit-panel]"
 
 def assert_no_problems(page_problems) -> None:  # noqa: ANN001
     """Picking units one after another aborts the stale explanation: by design, not a fault."""
-    allowed = (*ABORTABLE, "/api/digits/explain", "/api/digits/gradients")
+    allowed = (*ABORTABLE, "/api/digits/explain", "/api/digits/gradients", "/api/digits/gradient-check")
     page_problems.items[:] = [p for p in page_problems.items
                               if not ("net::ERR_ABORTED" in p and any(u in p for u in allowed))]
     page_problems.assert_none()
@@ -173,4 +173,24 @@ def test_the_receptive_field_page_explains_its_selected_unit(page: Page, page_pr
     assert sent[-1]["layer"] == layer and sent[-1]["unit"] == [0, int(y), int(x)]
     assert float(panel.get_attribute("data-explained-activation")) == pytest.approx(truth["activation"], abs=1e-9)
     expect(panel).to_contain_text("The largest of the 4 values in its 2\u00d72 window of relu2")
+    assert_no_problems(page_problems)
+
+
+def test_the_finite_difference_check_states_its_numbers(page: Page, page_problems) -> None:
+    pixels = drawn_seven(page)
+    expect(page.locator("[data-backward]")).to_have_attribute("data-state", "shown", timeout=TIMEOUT)
+    result = page.locator("[data-check-result]")
+    with page.expect_request(lambda r: "/api/digits/gradient-check" in r.url) as asked:
+        page.get_by_role("button", name="conv1\u2019s strongest weight").click()
+    expect(result).to_have_attribute("data-relative-error", re.compile(r"."), timeout=TIMEOUT)
+    body = asked.value.post_data_json
+    assert body["what"] == "weight" and body["layer"] == "conv1" and len(body["index"]) == 4
+    truth = page.request.post("/api/digits/gradient-check", data=body).json()
+    assert float(result.get_attribute("data-relative-error")) == pytest.approx(truth["relative_error"], rel=1e-6, abs=1e-15)
+    expect(result).to_contain_text(f"conv1.weight[{', '.join(map(str, body['index']))}]")
+    expect(result).to_contain_text("They agree" if truth["relative_error"] < 1e-4 else "the loss has a kink here")
+    with page.expect_request(lambda r: "/api/digits/gradient-check" in r.url) as asked:
+        page.get_by_role("button", name="The strongest pixel").click()
+    expect(result).to_contain_text("Nudging pixel (row", timeout=TIMEOUT)
+    assert asked.value.post_data_json["pixels"] == pixels
     assert_no_problems(page_problems)

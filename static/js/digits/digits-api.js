@@ -34,6 +34,12 @@ export function fetchGradients(body, signal) {
   return postJson("/api/digits/gradients", body, { signal });
 }
 
+/** POST /api/digits/gradient-check: {pixels, target, what, index, layer?} -> the derivative by
+ * backpropagation and by a central difference, and the two one-sided slopes. */
+export function checkGradient(body, signal) {
+  return postJson("/api/digits/gradient-check", body, { signal });
+}
+
 /** GET /api/model: the served network's layers (name, type, description, output shape). */
 export function fetchModel(signal) {
   return getJson("/api/model", { signal });

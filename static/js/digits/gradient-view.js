@@ -5,13 +5,13 @@
 // Explicit state: the image the network last saw, the top guess and the target ("top" follows
 // the top guess; the same select as the unit panel's). One LiveQuery, stale requests aborted.
 // The root [data-backward] carries data-state ("prompt" | "shown" | "error"), data-target and
-// data-loss for tests.
+// data-loss for tests; the finite-difference check's result line carries data-relative-error.
 
 import { el } from "../shared/dom.js";
 import { diverging, drawHeatmap, maxAbs } from "../shared/heatmap.js";
 import { LiveQuery } from "../shared/live-query.js";
 import { formatSignificant, MINUS } from "../shared/numbers.js";
-import { fetchGradients } from "./digits-api.js";
+import { checkGradient, fetchGradients } from "./digits-api.js";
 import { LayerMaps } from "./layer-maps.js";
 
 const fmt = (v) => formatSignificant(v, 3);
@@ -28,6 +28,24 @@ function strongest(rows) {
     if (Math.abs(v) > Math.abs(best[2])) best = [r, c, v];
   }));
   return best;
+}
+
+/** The index of the largest |value| in nested arrays, as a list of indices. */
+function argmaxAbs(values, at = []) {
+  if (!Array.isArray(values)) return { index: at, value: values };
+  return values.map((v, i) => argmaxAbs(v, [...at, i])).reduce((a, b) => (Math.abs(b.value) > Math.abs(a.value) ? b : a));
+}
+
+/** The check's sentence, from its numbers: agreement, or the kink that explains a difference. */
+export function checkSentence(c) {
+  const what = c.what === "input" ? `pixel (row ${c.index[1]}, column ${c.index[2]})`
+    : `${c.layer}.weight[${c.index.join(", ")}]`;
+  const head = `Nudging ${what} by h = ${fmt(c.step)} both ways moves the loss at a slope of ${fmt(c.numeric)}; `
+    + `backpropagation says ${fmt(c.analytic)}.`;
+  if (c.relative_error < 1e-4) return `${head} They agree to a relative ${fmt(c.relative_error)}.`;
+  return `${head} They differ by a relative ${fmt(c.relative_error)}: the loss has a kink here (going up its slope is `
+    + `${fmt(c.slope_up)}, going down ${fmt(c.slope_down)}), where a max-pool window ties or a ReLU sits at exactly 0, `
+    + "and backpropagation takes one side's slope.";
 }
 
 function kernelGrid(weightGrad) {
@@ -67,7 +85,35 @@ export class GradientView {
       onError: (error) => this.#error(error.message || String(error)),
     });
     targetSelect.addEventListener("change", () => this.#ask());
+    this.check = { result: root.querySelector("[data-check-result]"), buttons: [...root.querySelectorAll("[data-check]")],
+      last: null };
+    this.checkQuery = new LiveQuery((body, signal) => checkGradient(body, signal), {
+      delay: 0,
+      abortStale: true,
+      onResult: (c) => {
+        this.check.result.textContent = checkSentence(c);
+        this.check.result.dataset.relativeError = String(c.relative_error);
+      },
+      onError: (error) => { this.check.result.textContent = error.message || String(error); },
+    });
+    this.check.buttons.forEach((button) => button.addEventListener("click", () => this.#runCheck(button.dataset.check)));
     this.clear();
+  }
+
+  #runCheck(kind) {
+    const g = this.check.last;
+    if (!g || !this.state.input) return;
+    const body = { pixels: this.state.input, target: g.target };
+    if (kind === "pixel") {
+      const [row, col] = strongest(g.input_grad);
+      Object.assign(body, { what: "input", index: [0, row, col] });
+    } else {
+      const conv1 = g.weight_grads[0];
+      Object.assign(body, { what: "weight", layer: conv1.layer, index: argmaxAbs(conv1.values).index });
+    }
+    this.check.result.textContent = "Nudging it both ways\u2026";
+    delete this.check.result.dataset.relativeError;
+    this.checkQuery.now(body);
   }
 
   setInput(input, top) {
@@ -82,6 +128,10 @@ export class GradientView {
     this.parts.note.textContent = "Draw a digit to see which pixels the network's answer depends on.";
     this.parts.kernels.replaceChildren();
     this.maps.message("The gradient of every layer appears here once a digit is drawn.");
+    this.check.last = null;
+    this.checkQuery.cancel();
+    this.check.buttons.forEach((button) => { button.disabled = true; });
+    this.check.result.textContent = "";
     drawHeatmap(this.parts.saliency, [[0]]);
   }
 
@@ -111,5 +161,7 @@ export class GradientView {
     this.parts.kernels.replaceChildren(...g.weight_grads.map(kernelGrid));
     this.maps.render(g.layers.map((layer) => ({ name: layer.name, shape: layer.shape, values: layer.grad })));
     Object.assign(this.root.dataset, { state: "shown", target: String(g.target), loss: String(g.loss) });
+    this.check.last = g;
+    this.check.buttons.forEach((button) => { button.disabled = !g.weight_grads.length && button.dataset.check === "weight"; });
   }
 }
