@@ -194,3 +194,23 @@ def test_the_finite_difference_check_states_its_numbers(page: Page, page_problem
     expect(result).to_contain_text("Nudging pixel (row", timeout=TIMEOUT)
     assert asked.value.post_data_json["pixels"] == pixels
     assert_no_problems(page_problems)
+
+
+def test_a_picked_unit_marks_the_window_it_reads_in_the_layer_below(page: Page, page_problems) -> None:
+    drawn_seven(page)
+    click_cell(page, "conv2", 3, 4, 6)  # reads rows 4-8, columns 6-10 of every pool1 map
+    shown(page, "conv2", [3, 4, 6])
+    below = page.locator('[data-layer-maps] [data-layer="pool1"] canvas')
+    expect(below).to_have_count(6)
+    for i in range(6):
+        expect(below.nth(i)).to_have_attribute("data-window", "4,6,5,5")
+    click_cell(page, "pool2", 5, 1, 2)  # a 2x2 window of its own relu2 map only: rows 2-3, columns 4-5
+    shown(page, "pool2", [5, 1, 2])
+    relu2 = page.locator('[data-layer-maps] [data-layer="relu2"] canvas')
+    expect(relu2.nth(5)).to_have_attribute("data-window", "2,4,2,2")
+    expect(relu2.nth(4)).not_to_have_attribute("data-window", re.compile(r"."))
+    expect(below.first).not_to_have_attribute("data-window", re.compile(r"."))
+    click_cell(page, "conv1", 0, 0, 0)  # reads the drawing itself, padding included: nothing to mark
+    shown(page, "conv1", [0, 0, 0])
+    expect(page.locator(".dg-window-marker")).to_have_count(0)
+    assert_no_problems(page_problems)

@@ -128,6 +128,15 @@ export class LayerMaps {
   /** Outline `unit` of `layer` (as "unit-select" reported it), or nothing for null. */
   select(selection) {
     this.selected = selection;
+    if (!selection) this.window = null;
+    this.#placeMarker();
+  }
+
+  /** Mark the window a picked unit reads in the layer below: `layer`'s maps `channels` (all when
+   * null), rows and columns from `origin` for `size` cells (clipped to the map; the part on the
+   * padding falls outside it). null clears it. */
+  markWindow(window) {
+    this.window = window;
     this.#placeMarker();
   }
 
@@ -214,7 +223,9 @@ export class LayerMaps {
   /** The outline over the picked cell, placed from the canvas's shown size (it changes with the page's width). */
   #placeMarker() {
     this.root.querySelectorAll("[data-selected]").forEach((node) => node.removeAttribute("data-selected"));
-    this.root.querySelector(".dg-unit-marker")?.remove();
+    this.root.querySelectorAll(".dg-unit-marker, .dg-window-marker").forEach((node) => node.remove());
+    this.root.querySelectorAll("[data-window]").forEach((node) => node.removeAttribute("data-window"));
+    this.#placeWindow();
     const entry = this.selected && this.sections.get(this.selected.layer);
     if (!entry) return;
     const { unit } = this.selected;
@@ -230,6 +241,28 @@ export class LayerMaps {
     Object.assign(marker.style, { left: `${canvas.offsetLeft + col * cellW}px`, top: `${canvas.offsetTop + row * cellH}px`,
       width: `${Math.max(cellW, 3)}px`, height: `${Math.max(cellH, 3)}px` });
     entry.body.append(marker);
+  }
+
+  #placeWindow() {
+    const entry = this.window && this.sections.get(this.window.layer);
+    if (!entry || entry.shape.length !== 3) return;
+    const { channels, origin, size } = this.window;
+    entry.canvases.forEach((canvas, c) => {
+      if (channels && !channels.includes(c)) return;
+      const top = Math.max(0, origin[0]);
+      const left = Math.max(0, origin[1]);
+      const bottom = Math.min(canvas.height, origin[0] + size[0]);
+      const right = Math.min(canvas.width, origin[1] + size[1]);
+      if (bottom <= top || right <= left) return;
+      canvas.dataset.window = `${top},${left},${bottom - top},${right - left}`;
+      const cellW = canvas.clientWidth / canvas.width;
+      const cellH = canvas.clientHeight / canvas.height;
+      const marker = el("span", "dg-window-marker");
+      marker.setAttribute("aria-hidden", "true");
+      Object.assign(marker.style, { left: `${canvas.offsetLeft + left * cellW}px`, top: `${canvas.offsetTop + top * cellH}px`,
+        width: `${(right - left) * cellW}px`, height: `${(bottom - top) * cellH}px` });
+      entry.body.append(marker);
+    });
   }
 
   /** One colour scale per layer (its largest |value|), so its maps compare with each other. */

@@ -66,6 +66,7 @@ export class UnitInspector {
 
   pick({ layer, unit }) {
     this.state.picked = { layer, unit };
+    this.maps.markWindow(null);
     this.#ask();
   }
 
@@ -79,5 +80,9 @@ export class UnitInspector {
   #shown(answer) {
     this.panel.show(answer);
     this.panel.root.dataset.target = String(answer.target);
+    // The window it read, marked in the layer below: every channel for a conv, its own for a pool.
+    const reads = answer.window_origin && answer.input_layer !== "input";
+    this.maps.markWindow(reads ? { layer: answer.input_layer, origin: answer.window_origin, size: answer.window_size,
+      channels: answer.kind === "Conv2d" ? null : [answer.unit[0]] } : null);
   }
 }
