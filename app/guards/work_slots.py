@@ -118,7 +118,6 @@ def _slot(kind: str):  # noqa: ANN202
     return hold
 
 
-ImageSlot = Annotated[None, Depends(_slot("image"))]
 EngineSlot = Annotated[None, Depends(_slot("engine"))]
 BUSY = {503: {"description": "Busy: every slot for this kind of work is taken and its queue is full, or the "
                              "wait for a turn ran out; see Retry-After."}}
