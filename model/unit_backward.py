@@ -31,7 +31,7 @@ from model.layout import to_batch_first
 from model.loss import softmax_cross_entropy
 from model.network import Sequential
 from model.pooling import AvgPool2d, MaxPool2d
-from model.unit_forward import check_unit, forward_as_listed
+from model.unit_forward import check_unit
 
 TOP_TERMS = 12  # the terms of a sum listed one by one; the rest are summed
 
@@ -43,16 +43,19 @@ class Gradients:
     probabilities: np.ndarray  # (K,)
     layer_grads: dict[str, np.ndarray]  # layer -> dL/d(its output), (C, H, W) or (D,)
     input_grad: np.ndarray  # dL/d(normalised input), (C, H, W)
-    weight_grads: dict[str, np.ndarray]  # conv layer -> dL/dW, PyTorch layout (F, C, KH, KW)
+    weight_grads: dict[str, np.ndarray]  # layer with weights -> dL/dW, PyTorch layout ((F, C, KH, KW) for a conv)
+    layer_outputs: dict[str, np.ndarray]  # layer -> its output for the image, (C, H, W) or (D,)
 
 
 def gradients(net: Sequential, image: np.ndarray, target: int | None = None) -> Gradients:
     """`image`: (28, 28) in 0..255; `target`: a class, or None for the top guess."""
     work = copy.deepcopy(net)  # the layers keep caches: concurrent requests must not share them
     x = work.to_input(image[None])
-    for _, layer in work.layers:
+    layer_outputs: dict[str, np.ndarray] = {}
+    for name, layer in work.layers:
         layer.needs_input_grad = True
         x = layer.forward(x, train=True)
+        layer_outputs[name] = to_batch_first(x)[0]
     k = x.shape[0]
     if target is None:
         target = int(np.argmax(x[:, 0]))
@@ -66,9 +69,9 @@ def gradients(net: Sequential, image: np.ndarray, target: int | None = None) -> 
     for name, layer in reversed(work.layers):
         layer_grads[name] = to_batch_first(delta)[0]
         delta = layer.backward(delta)
-    weight_grads = {name: layer.grads["weight"].copy() for name, layer in work.layers if isinstance(layer, Conv2d)}
+    weight_grads = {name: layer.grads["weight"].copy() for name, layer in work.layers if "weight" in layer.params}
     return Gradients(target, loss, probabilities, dict(reversed(layer_grads.items())),
-                     to_batch_first(delta)[0], weight_grads)
+                     to_batch_first(delta)[0], weight_grads, layer_outputs)
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,7 @@ def explain_gradient(net: Sequential, image: np.ndarray, layer: str, unit: list[
         return GradientExplanation(**base, rule="softmax", above=None, terms=[term], total=term.product)
     above_name, above = net.layers[i + 1]
     delta = grads.layer_grads[above_name]
-    _, outputs = forward_as_listed(net, image)
-    x = outputs[i]
+    x = grads.layer_outputs[layer]
     if isinstance(above, Conv2d):
         terms = _conv_terms(above, delta, unit)
     elif isinstance(above, MaxPool2d):
@@ -193,8 +195,6 @@ def _avgpool_terms(pool: AvgPool2d, delta: np.ndarray, unit: tuple[int, ...]) ->
             for y, x in _windows_holding(pool, delta.shape, i, j)]
 
 
-__all__ = ["FiniteDifference", "check_by_finite_differences", "GradientExplanation", "GradientTerm", "Gradients", "explain_gradient", "gradients"]
-
 
 @dataclass(frozen=True)
 class FiniteDifference:
@@ -202,6 +202,7 @@ class FiniteDifference:
     what: str  # "input" or "weight"
     layer: str | None
     index: list[int]
+    target: int
     analytic: float
     numeric: float
     step: float
@@ -225,7 +226,8 @@ def check_by_finite_differences(net: Sequential, image: np.ndarray, target: int 
     """dL/d(one normalised input pixel [c, y, x]) or dL/d(one weight of `layer`), from the
     backward pass and from a central difference, both in float64."""
     work = in_float64(net)
-    target = gradients(net, image, target).target
+    if target is None:  # the top guess of the network as it answers, in float32
+        target = int(np.argmax(net.predict_logits(image[None])[0]))
     grads = gradients(work, image, target)
     raw = image.astype(np.float64).copy()
     if what == "input":
@@ -236,20 +238,20 @@ def check_by_finite_differences(net: Sequential, image: np.ndarray, target: int 
         def loss_at(sign: float) -> float:
             moved = raw.copy()
             moved[where[1:]] += sign * nudge  # (C, H, W) with C = 1: the raw image is (H, W)
-            return gradients(work, moved, target).loss
+            return _loss(work, moved, target)
     elif what == "weight":
         names = [n for n, lay in work.layers if "weight" in lay.params]
         if layer not in names:
             raise ValueError(f"layer must be one with weights: {', '.join(names)}; got {layer!r}")
         w = work[layer].params["weight"]
         where = check_unit(w.shape, index, f"{layer}.weight")
-        analytic = float(_weight_grad(work, image, target, layer)[where])
+        analytic = float(grads.weight_grads[layer][where])
 
         def loss_at(sign: float) -> float:
             old = w[where]
             w[where] = old + sign * step
             try:
-                return gradients(work, raw, target).loss
+                return _loss(work, raw, target)
             finally:
                 w[where] = old
     else:
@@ -257,14 +259,15 @@ def check_by_finite_differences(net: Sequential, image: np.ndarray, target: int 
     up, here, down = loss_at(1.0), loss_at(0.0), loss_at(-1.0)
     numeric = (up - down) / (2 * step)
     error = abs(analytic - numeric) / max(abs(analytic) + abs(numeric), 1e-300)
-    return FiniteDifference(what, layer, list(where), analytic, float(numeric), step, float(error),
+    return FiniteDifference(what, layer, list(where), target, analytic, float(numeric), step, float(error),
                             float((up - here) / step), float((here - down) / step))
 
 
-def _weight_grad(net: Sequential, image: np.ndarray, target: int, layer: str) -> np.ndarray:
-    """dL/dW of any layer with weights (``gradients`` keeps only the conv layers')."""
-    work = copy.deepcopy(net)
-    x = work.forward(work.to_input(image[None]), train=True)
-    _, delta = softmax_cross_entropy(x.astype(np.float64), np.array([target]))
-    work.backward(delta.astype(x.dtype))
-    return work[layer].grads["weight"]
+def _loss(net: Sequential, image: np.ndarray, target: int) -> float:
+    """-log p(target): the forward pass only (no layer keeps a cache)."""
+    logits = net.forward(net.to_input(image[None]), train=False)
+    return softmax_cross_entropy(logits.astype(np.float64), np.array([target]))[0]
+
+
+__all__ = ["FiniteDifference", "GradientExplanation", "GradientTerm", "Gradients", "check_by_finite_differences",
+           "explain_gradient", "gradients"]

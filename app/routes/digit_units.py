@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
@@ -17,9 +16,9 @@ from app.api_models import Body, DigitPixels
 from app.deps import ModelDep
 from app.guards.json_body import GuardedRoute
 from app.guards.work_slots import BUSY, EngineSlot
+from app.routes.digits import prepared_digit
 from app.routes.runs import RUN_ID_PATTERN
 from app.runs.handles import RunError
-from model.digit_prep import EmptyDrawingError, from_pixels
 from model.network import Sequential
 from model.unit_backward import check_by_finite_differences, explain_gradient, gradients
 from model.unit_forward import explain_unit
@@ -163,15 +162,6 @@ def _network(request: Request, state: ModelDep, run_id: str | None) -> tuple[Seq
     return request.app.state.run_networks.get(path), f"run:{run_id}"
 
 
-def _image(pixels: list[list[float]]) -> np.ndarray:
-    try:
-        return from_pixels(np.array(pixels, dtype=np.float64))
-    except EmptyDrawingError as exc:
-        raise HTTPException(422, f"{exc}; draw a digit first") from None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-
-
 ERRORS = {404: {"description": "No such run."}, 409: {"description": "The run has no weights yet."},
           422: {"description": "Pixels of the wrong shape, an empty drawing, an unknown layer or a unit "
                                "out of range (the message names the valid range)."}, **BUSY}
@@ -183,7 +173,7 @@ def explain(body: ExplainIn, request: Request, state: ModelDep, _: EngineSlot) -
     """The unit's forward sum term by term, and its gradient as the sum of the terms from the
     layer after it, for the loss of `target` (default: the top guess)."""
     net, source = _network(request, state, body.run_id)
-    image = _image(body.pixels)
+    image = prepared_digit(body.pixels)
     try:
         forward = explain_unit(net, image, body.layer, body.unit)
         grads = gradients(net, image, body.target)
@@ -200,7 +190,7 @@ def all_gradients(body: GradientsIn, request: Request, state: ModelDep, _: Engin
     """For the drawing and `target` (default: the top guess): dL/d(output) of every layer, the
     input gradient (a saliency map) and every conv layer's dL/dW, as one SGD step would use it."""
     net, source = _network(request, state, body.run_id)
-    image = _image(body.pixels)
+    image = prepared_digit(body.pixels)
     try:
         g = gradients(net, image, body.target)
     except ValueError as exc:
@@ -209,7 +199,8 @@ def all_gradients(body: GradientsIn, request: Request, state: ModelDep, _: Engin
         target=g.target, loss=g.loss, probabilities=g.probabilities.tolist(),
         layers=[LayerGradOut(name=n, shape=list(v.shape), grad=v.tolist()) for n, v in g.layer_grads.items()],
         input_grad=g.input_grad[0].tolist(),
-        weight_grads=[WeightGradOut(layer=n, shape=list(v.shape), values=v.tolist()) for n, v in g.weight_grads.items()],
+        weight_grads=[WeightGradOut(layer=n, shape=list(v.shape), values=v.tolist())
+                      for n, v in g.weight_grads.items() if v.ndim == 4],  # the conv kernels
         model=source)
 
 
@@ -219,10 +210,9 @@ def gradient_check(body: CheckIn, request: Request, state: ModelDep, _: EngineSl
     """Nudge one normalised input pixel or one weight by h = 1e-4 both ways, and compare the
     change in the loss with the gradient from backpropagation (both in float64)."""
     net, source = _network(request, state, body.run_id)
-    image = _image(body.pixels)
+    image = prepared_digit(body.pixels)
     try:
-        target = gradients(net, image, body.target).target
-        check = check_by_finite_differences(net, image, target, body.what, body.index, body.layer)
+        check = check_by_finite_differences(net, image, body.target, body.what, body.index, body.layer)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
-    return CheckOut(**asdict(check), target=target, model=source)
+    return CheckOut(**asdict(check), model=source)

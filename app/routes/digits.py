@@ -77,10 +77,17 @@ def _prepare_pixels(payload: Any) -> np.ndarray:
     """JSON {"pixels": 28x28} -> the digit as it is (validated here, off the event loop)."""
     try:
         body = PixelsIn.model_validate(payload)
-        return from_pixels(np.array(body.pixels, dtype=np.float64))
     except ValidationError as exc:
         message = describe(list(exc.errors()), PixelsIn)[0]
         raise HTTPException(422, f"expected JSON {{\"pixels\": 28 rows of 28 numbers}}: {message}") from None
+    return prepared_digit(body.pixels)
+
+
+def prepared_digit(pixels: list[list[float]]) -> np.ndarray:
+    """28 rows of 28 numbers (0..1 or 0..255) -> the digit in 0..255, used as it is; a 422 for an
+    empty drawing or numbers out of range (also for /api/digits/explain and its kin)."""
+    try:
+        return from_pixels(np.array(pixels, dtype=np.float64))
     except EmptyDrawingError as exc:
         raise HTTPException(422, f"{exc}; draw a digit first") from None
     except ValueError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_digits import ABORTABLE, PHONE, SEVEN, TIMEOUT, draw, root, wait_idle
+from tests.browser.test_digits import ABORTABLE, PHONE, SEVEN, TIMEOUT, drawn_answer, root, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +29,9 @@ def drawn_seven(page: Page) -> list[list[int]]:
     page.goto("/digits")
     wait_idle(page)
     expect(page.locator(PANEL)).to_have_attribute("data-state", "prompt")
-    answers = []  # a lifted pen may bring every layer more than once: the last is the drawing shown
-    page.on("response", lambda r: "activations=true" in r.url and r.ok and answers.append(r))
-    draw(page, SEVEN)
-    wait_idle(page)
+    answer = drawn_answer(page, SEVEN)
     expect(page.locator("[data-layer-maps]")).to_have_attribute("data-layers", "12", timeout=TIMEOUT)
-    return answers[-1].json()["input"]
+    return answer["input"]
 
 
 def click_cell(page: Page, layer: str, canvas_index: int, row: int, col: int) -> None:

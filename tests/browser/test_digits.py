@@ -60,6 +60,29 @@ def draw(page: Page, strokes: list[list[tuple[float, float]]]) -> None:
         page.mouse.up()
 
 
+def drawn_answer(page: Page, strokes: list[list[tuple[float, float]]], how=draw) -> dict:  # noqa: ANN001
+    """Draw with `how` (draw or redraw), wait until the page is idle, and return the answer it shows.
+
+    A lifted pen asks for every layer; when the pause before the next stroke outlasts the page's
+    debounce, the first stroke's own answer comes too. The page shows the last one, so that is
+    the one to compare with.
+    """
+    answers = []
+
+    def keep(response) -> None:  # noqa: ANN001
+        if "activations=true" in response.url and response.ok:
+            answers.append(response)
+
+    page.on("response", keep)
+    try:
+        how(page, strokes)
+        wait_idle(page)
+    finally:
+        page.remove_listener("response", keep)
+    assert answers, "no answer with every layer came"
+    return answers[-1].json()
+
+
 def preview_pixels(page: Page) -> str:
     return page.locator("[data-preview] canvas").evaluate("c => c.toDataURL()")
 
@@ -352,10 +375,7 @@ def test_the_real_answer_never_says_100_or_0_percent(page: Page, page_problems) 
     API's own probabilities call for, and the runner-up's sentence follows its probability."""
     page.goto("/digits")
     wait_idle(page)
-    with page.expect_response(lambda r: "activations=true" in r.url) as response:
-        draw(page, SEVEN)
-    answer = response.value.json()
-    wait_idle(page)
+    answer = drawn_answer(page, SEVEN)
     p = answer["probabilities"]
     digit, runner_up = answer["digit"], answer["runner_up"]
 
@@ -389,9 +409,7 @@ def test_the_preview_note_follows_the_image(page: Page, page_problems) -> None:
     wait_idle(page)
     notes = []
     for strokes in (ONE, SEVEN):
-        with page.expect_response(lambda r: "activations=true" in r.url) as response:
-            redraw(page, strokes)
-        g = ink_geometry(response.value.json()["input"])
+        g = ink_geometry(drawn_answer(page, strokes, redraw)["input"])
         note = page.locator("[data-preview-note]").inner_text()
         assert note.startswith(f"Ink box {g['w']} \u00d7 {g['h']} px")
         assert f"centre of mass (+) at x {js_round(g['cx'], 1)}, y {js_round(g['cy'], 1)}" in note
@@ -423,10 +441,7 @@ def test_the_layer_sentences_follow_the_network(page: Page, page_problems) -> No
     values: another network (here a small one the routes serve) gets other sentences."""
     page.goto("/digits")
     wait_idle(page)
-    with page.expect_response(lambda r: "activations=true" in r.url) as response:
-        draw(page, SEVEN)
-    wait_idle(page)
-    layers = {a["name"]: a for a in response.value.json()["activations"]}
+    layers = {a["name"]: a for a in drawn_answer(page, SEVEN)["activations"]}
     maps = page.locator("[data-layer-maps]")
     note = lambda name: maps.locator(f'[data-layer="{name}"] .dg-layer-note')  # noqa: E731
     expect(note("conv1")).to_have_text("6 filters of 5 \u00d7 5 slide across the image: one 28 \u00d7 28 map per filter, "

@@ -21,16 +21,7 @@ function rangeText(values) {
   return flat.length ? `dL/d(output) from ${fmt(Math.min(...flat))} to ${fmt(Math.max(...flat))}` : "";
 }
 
-/** The pixel with the largest |dL/dx|: [row, col, value]. */
-function strongest(rows) {
-  let best = [0, 0, 0];
-  rows.forEach((row, r) => row.forEach((v, c) => {
-    if (Math.abs(v) > Math.abs(best[2])) best = [r, c, v];
-  }));
-  return best;
-}
-
-/** The index of the largest |value| in nested arrays, as a list of indices. */
+/** The largest |value| in nested arrays (the first on ties) and its index, as a list of indices. */
 function argmaxAbs(values, at = []) {
   if (!Array.isArray(values)) return { index: at, value: values };
   return values.map((v, i) => argmaxAbs(v, [...at, i])).reduce((a, b) => (Math.abs(b.value) > Math.abs(a.value) ? b : a));
@@ -105,8 +96,7 @@ export class GradientView {
     if (!g || !this.state.input) return;
     const body = { pixels: this.state.input, target: g.target };
     if (kind === "pixel") {
-      const [row, col] = strongest(g.input_grad);
-      Object.assign(body, { what: "input", index: [0, row, col] });
+      Object.assign(body, { what: "input", index: [0, ...argmaxAbs(g.input_grad).index] });
     } else {
       const conv1 = g.weight_grads[0];
       Object.assign(body, { what: "weight", layer: conv1.layer, index: argmaxAbs(conv1.values).index });
@@ -149,7 +139,7 @@ export class GradientView {
   }
 
   #show(g) {
-    const [row, col, value] = strongest(g.input_grad);
+    const { index: [row, col], value } = argmaxAbs(g.input_grad);
     // Painted as -dL/dx, the way down the loss: blue where a brighter pixel makes the target likelier.
     const downhill = g.input_grad.map((r) => r.map((v) => -v));
     drawHeatmap(this.parts.saliency, downhill, { colour: diverging(maxAbs(downhill)) });

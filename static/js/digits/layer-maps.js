@@ -103,6 +103,18 @@ function cellAt(canvas, event) {
 
 const STEPS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
+/** A box over `rows` x `cols` cells of `canvas` from (row, col), placed from the canvas's shown
+ * size (in its positioned parent; at least 3 px each way, so a cell of a wide strip still shows). */
+function overlay(canvas, className, row, col, rows, cols) {
+  const cellW = canvas.clientWidth / canvas.width;
+  const cellH = canvas.clientHeight / canvas.height;
+  const box = el("span", className);
+  box.setAttribute("aria-hidden", "true");
+  Object.assign(box.style, { left: `${canvas.offsetLeft + col * cellW}px`, top: `${canvas.offsetTop + row * cellH}px`,
+    width: `${Math.max(cols * cellW, 3)}px`, height: `${Math.max(rows * cellH, 3)}px` });
+  return box;
+}
+
 /** A strip's (row, col) kept inside its first `size` cells (the last row may be short). */
 function clampToVector(row, col, width, size) {
   const index = Math.min(size - 1, row * width + col);
@@ -234,13 +246,7 @@ export class LayerMaps {
     if (!canvas) return;
     const [row, col] = isMap ? unit.slice(1) : [Math.floor(unit[0] / canvas.width), unit[0] % canvas.width];
     canvas.dataset.selected = isMap ? `${row},${col}` : String(unit[0]);
-    const cellW = canvas.clientWidth / canvas.width;
-    const cellH = canvas.clientHeight / canvas.height;
-    const marker = el("span", "dg-unit-marker");
-    marker.setAttribute("aria-hidden", "true");
-    Object.assign(marker.style, { left: `${canvas.offsetLeft + col * cellW}px`, top: `${canvas.offsetTop + row * cellH}px`,
-      width: `${Math.max(cellW, 3)}px`, height: `${Math.max(cellH, 3)}px` });
-    entry.body.append(marker);
+    entry.body.append(overlay(canvas, "dg-unit-marker", row, col, 1, 1));
   }
 
   #placeWindow() {
@@ -255,13 +261,7 @@ export class LayerMaps {
       const right = Math.min(canvas.width, origin[1] + size[1]);
       if (bottom <= top || right <= left) return;
       canvas.dataset.window = `${top},${left},${bottom - top},${right - left}`;
-      const cellW = canvas.clientWidth / canvas.width;
-      const cellH = canvas.clientHeight / canvas.height;
-      const marker = el("span", "dg-window-marker");
-      marker.setAttribute("aria-hidden", "true");
-      Object.assign(marker.style, { left: `${canvas.offsetLeft + left * cellW}px`, top: `${canvas.offsetTop + top * cellH}px`,
-        width: `${(right - left) * cellW}px`, height: `${(bottom - top) * cellH}px` });
-      entry.body.append(marker);
+      entry.body.append(overlay(canvas, "dg-window-marker", top, left, bottom - top, right - left));
     });
   }
 
