@@ -211,3 +211,38 @@ def test_a_picked_unit_marks_the_window_it_reads_in_the_layer_below(page: Page, 
     shown(page, "conv1", [0, 0, 0])
     expect(page.locator(".dg-window-marker")).to_have_count(0)
     assert_no_problems(page_problems)
+
+
+def hover_cell(page: Page, layer: str, canvas_index: int, row: int, col: int) -> None:
+    canvas = page.locator(f'[data-layer-maps] [data-layer="{layer}"] canvas').nth(canvas_index)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    w, h = canvas.evaluate("c => [c.width, c.height]")
+    page.mouse.move(box["x"] + (col + 0.5) * box["width"] / w, box["y"] + (row + 0.5) * box["height"] / h)
+
+
+def test_hovering_marks_what_a_unit_reads_and_a_linear_units_strongest_inputs(page: Page, page_problems) -> None:
+    pixels = drawn_seven(page)
+    top = int(root(page).get_attribute("data-digit"))
+    # A linear unit, picked: its ten strongest inputs are marked in the flatten strip, each with its sign.
+    click_cell(page, "fc1", 0, 0, 17)
+    shown(page, "fc1", [17])
+    truth = api_explain(page, pixels, "fc1", [17], top)
+    strip = page.locator('[data-layer-maps] [data-layer="flatten"] canvas')
+    expect(strip).to_have_attribute("data-inputs", ",".join(str(t["index"]) for t in truth["inputs"]), timeout=TIMEOUT)
+    negative = sum(t["product"] < 0 for t in truth["inputs"])
+    expect(page.locator(".dg-input-marker.is-negative")).to_have_count(negative)
+    expect(page.locator(".dg-input-marker.is-positive")).to_have_count(len(truth["inputs"]) - negative)
+    # Hovering a conv2 unit (not picking it) marks its window instead; the panel keeps fc1.
+    hover_cell(page, "conv2", 1, 2, 3)
+    pool1 = page.locator('[data-layer-maps] [data-layer="pool1"] canvas')
+    expect(pool1.first).to_have_attribute("data-window", "2,3,5,5", timeout=TIMEOUT)
+    expect(page.locator('[data-layer="conv2"] canvas').nth(1)).to_have_attribute("data-hovered", "2,3")
+    expect(strip).not_to_have_attribute("data-inputs", re.compile(r"."))
+    assert page.locator(PANEL).get_attribute("data-explained-layer") == "fc1"
+    # The pointer leaves the maps: the picked unit's marks come back.
+    page.mouse.move(2, 2)
+    expect(strip).to_have_attribute("data-inputs", re.compile(r"\d"), timeout=TIMEOUT)
+    expect(pool1.first).not_to_have_attribute("data-window", re.compile(r"."))
+    expect(page.locator(".dg-hover-marker")).to_have_count(0)
+    assert_no_problems(page_problems)

@@ -9,7 +9,11 @@
 // picks the cell under the pointer; a focused map's arrow keys move the pick one cell (Home goes
 // back to the first). Each pick fires "unit-select" on the container with {layer, unit}: unit
 // is [channel, row, column] for a map, [index] for a vector, counted from 0 as PyTorch does. The
-// picked cell is outlined (data-selected on its canvas).
+// picked cell is outlined (data-selected on its canvas). A mouse or pen resting over a cell fires
+// "unit-hover" with the same detail, and with null when it leaves the maps (touch has no hover:
+// a tap picks). What a unit reads is marked by markWindow (a conv or pool unit's window in the
+// maps below, data-window) and markInputs (a linear unit's strongest inputs in the strip below,
+// data-inputs); a hovered cell is outlined lightly (data-hovered).
 
 import { el } from "../shared/dom.js";
 import { diverging, drawHeatmap, maxAbs } from "../shared/heatmap.js";
@@ -134,6 +138,9 @@ export class LayerMaps {
     this.signature = "";
     this.sections = new Map();
     this.selected = null; // {layer, unit}
+    this.hovered = null; // {layer, unit}
+    this.window = null;
+    this.inputs = null;
     if (selectable) new ResizeObserver(() => this.#placeMarker()).observe(root);
   }
 
@@ -149,6 +156,19 @@ export class LayerMaps {
    * padding falls outside it). null clears it. */
   markWindow(window) {
     this.window = window;
+    this.#placeMarker();
+  }
+
+  /** Mark a linear unit's strongest inputs in `layer`'s strip: `indices` with the sign of each
+   * one's contribution (`signs`, +1 or -1). null clears it. */
+  markInputs(inputs) {
+    this.inputs = inputs;
+    this.#placeMarker();
+  }
+
+  /** Outline the cell under the pointer lightly (null: none). */
+  hover(selection) {
+    this.hovered = selection;
     this.#placeMarker();
   }
 
@@ -208,6 +228,13 @@ export class LayerMaps {
         const cell = cellAt(canvas, event);
         if (cell && (isMap || cell[0] * canvas.width + cell[1] < size)) this.#pick(layer.name, unitOf(c, ...cell));
       });
+      canvas.addEventListener("pointermove", (event) => {
+        if (event.pointerType === "touch") return;
+        const cell = cellAt(canvas, event);
+        const unit = cell && (isMap || cell[0] * canvas.width + cell[1] < size) ? unitOf(c, ...cell) : null;
+        this.#hoverOver(unit && { layer: layer.name, unit });
+      });
+      canvas.addEventListener("pointerleave", () => this.#hoverOver(null));
       canvas.addEventListener("keydown", (event) => {
         const here = this.selected?.layer === layer.name && (!isMap || this.selected.unit[0] === c)
           ? this.selected.unit : null;
@@ -232,21 +259,51 @@ export class LayerMaps {
     this.root.dispatchEvent(new CustomEvent("unit-select", { detail: { layer, unit }, bubbles: true }));
   }
 
-  /** The outline over the picked cell, placed from the canvas's shown size (it changes with the page's width). */
+  #hoverOver(selection) {
+    const same = (a, b) => a === b || (a && b && a.layer === b.layer && a.unit.join() === b.unit.join());
+    if (same(selection, this.hovered)) return;
+    this.hover(selection);
+    this.root.dispatchEvent(new CustomEvent("unit-hover", { detail: selection, bubbles: true }));
+  }
+
+  /** The outlines over the picked and hovered cells and the marks of what a unit reads, placed from
+   * the canvas's shown size (it changes with the page's width). */
   #placeMarker() {
-    this.root.querySelectorAll("[data-selected]").forEach((node) => node.removeAttribute("data-selected"));
-    this.root.querySelectorAll(".dg-unit-marker, .dg-window-marker").forEach((node) => node.remove());
-    this.root.querySelectorAll("[data-window]").forEach((node) => node.removeAttribute("data-window"));
+    for (const name of ["selected", "hovered", "window", "inputs"]) {
+      this.root.querySelectorAll(`[data-${name}]`).forEach((node) => node.removeAttribute(`data-${name}`));
+    }
+    this.root.querySelectorAll(".dg-unit-marker, .dg-hover-marker, .dg-window-marker, .dg-input-marker")
+      .forEach((node) => node.remove());
     this.#placeWindow();
-    const entry = this.selected && this.sections.get(this.selected.layer);
+    this.#placeInputs();
+    this.#placeCell(this.hovered, "hovered", "dg-hover-marker");
+    this.#placeCell(this.selected, "selected", "dg-unit-marker");
+  }
+
+  /** One cell's outline (and data-<name> on its canvas: "row,col" in a map, the index in a strip). */
+  #placeCell(selection, name, className) {
+    const entry = selection && this.sections.get(selection.layer);
     if (!entry) return;
-    const { unit } = this.selected;
+    const { unit } = selection;
     const isMap = entry.shape.length === 3;
     const canvas = entry.canvases[isMap ? unit[0] : 0];
     if (!canvas) return;
     const [row, col] = isMap ? unit.slice(1) : [Math.floor(unit[0] / canvas.width), unit[0] % canvas.width];
-    canvas.dataset.selected = isMap ? `${row},${col}` : String(unit[0]);
-    entry.body.append(overlay(canvas, "dg-unit-marker", row, col, 1, 1));
+    canvas.dataset[name] = isMap ? `${row},${col}` : String(unit[0]);
+    entry.body.append(overlay(canvas, className, row, col, 1, 1));
+  }
+
+  #placeInputs() {
+    const entry = this.inputs && this.sections.get(this.inputs.layer);
+    if (!entry || entry.shape.length === 3) return;
+    const [canvas] = entry.canvases;
+    const { indices, signs } = this.inputs;
+    canvas.dataset.inputs = indices.join(",");
+    indices.forEach((index, i) => {
+      const box = overlay(canvas, "dg-input-marker", Math.floor(index / canvas.width), index % canvas.width, 1, 1);
+      box.classList.add(signs[i] < 0 ? "is-negative" : "is-positive");
+      entry.body.append(box);
+    });
   }
 
   #placeWindow() {
