@@ -57,18 +57,19 @@ class RunNetworks:
 
     def __init__(self, keep: int = 4) -> None:
         self.keep = keep
-        self._loaded: OrderedDict[tuple[str, int], Sequential] = OrderedDict()
+        self._loaded: OrderedDict[tuple[str, int], tuple[Sequential, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, path: Path) -> Sequential:
+    def get(self, path: Path) -> tuple[Sequential, dict[str, Any]]:
+        """-> (the network, the file's meta)."""
         key = (str(path), path.stat().st_mtime_ns)
         with self._lock:
             if key in self._loaded:
                 self._loaded.move_to_end(key)
                 return self._loaded[key]
-        model, _ = load_model(path)
+        loaded = load_model(path)
         with self._lock:
-            self._loaded[key] = model
+            self._loaded[key] = loaded
             while len(self._loaded) > self.keep:
                 self._loaded.popitem(last=False)
-        return model
+        return loaded

@@ -136,11 +136,11 @@ class Sequential:
         return {"architecture": self.architecture, "input_shape": list(self.input_shape),
                 "input_mean": self.input_mean, "input_std": self.input_std}
 
-    def save(self, path: str | Path, extra_meta: dict[str, Any] | None = None) -> None:
+    def save(self, path: str | Path, extra_meta: dict[str, Any] | None = None, durable: bool = True) -> None:
         """Writes the weights to ``path`` atomically: a temporary file in the same folder, then a rename."""
         arrays = dict(self.state_dict())
         arrays[META_KEY] = np.array(json.dumps(self.meta() | (extra_meta or {})))
-        atomic_savez(path, arrays)
+        atomic_savez(path, arrays, durable)
 
 
 def execution_order(layers: list[tuple[str, Layer]]) -> list[Layer]:
@@ -160,8 +160,9 @@ def execution_order(layers: list[tuple[str, Layer]]) -> list[Layer]:
     return order
 
 
-def atomic_savez(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
-    """np.savez to a temporary file beside ``path``, fsync, then os.replace: a reader never sees half a file."""
+def atomic_savez(path: str | Path, arrays: dict[str, np.ndarray], durable: bool = True) -> None:
+    """np.savez to a temporary file beside ``path``, fsync (unless not ``durable``: a snapshot a crash
+    may lose), then os.replace: a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -169,7 +170,8 @@ def atomic_savez(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes files private (0600); weights are meant to be shared
         os.replace(tmp, path)
     except BaseException:

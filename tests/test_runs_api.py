@@ -297,3 +297,31 @@ def test_old_finished_runs_are_pruned_past_the_budget(tmp_path):
 def test_nesterov_without_momentum_is_refused_before_training(api):
     r = api.post("/api/runs", json={"optimizer": "nesterov", "momentum": 0})
     assert r.status_code == 422 and "Nesterov momentum needs momentum > 0" in r.json()["detail"]
+
+
+def test_a_paused_runs_probe_picture_is_explained_with_the_weights_that_made_it(api):
+    """On a pause the worker sends the probe's maps at the step it stopped at and saves those very
+    weights: a unit of the picture, explained with weights="probe", has the value the picture shows."""
+    run_id = api.post("/api/runs", json={"train_size": 60_000, "epochs": 3}).json()["id"]
+    with api.websocket_connect(f"/ws/runs/{run_id}") as ws:
+        seen = _messages_until(ws, ("batch",))
+        assert api.post(f"/api/runs/{run_id}/pause").status_code == 200
+        while not any(m["type"] == "status" and m["status"] == "paused" for m in seen):
+            seen += _messages_until(ws, ("status",))
+        picture = [m for m in seen if m["type"] == "activations"][-1]
+        last_batch = [m for m in seen if m["type"] == "batch"][-1]
+        assert picture["step"] >= last_batch["step"]  # not the picture of up to a second before
+        pixels = np.frombuffer(base64.b64decode(picture["probe"]["data"]), np.uint8).reshape(28, 28).tolist()
+        layer = next(m for m in picture["layers"] if m["name"] == "conv2")
+        codes = np.frombuffer(base64.b64decode(layer["data"]), np.uint8).reshape(layer["shape"])
+        c, y, x = np.unravel_index(int(codes.argmax()), codes.shape)  # the brightest unit: the layer's max
+        body = {"pixels": pixels, "run_id": run_id, "weights": "probe", "layer": "conv2", "unit": [int(c), int(y), int(x)]}
+        answer = api.post("/api/digits/explain", json=body).json()
+        assert answer["weights_step"] == picture["step"]
+        assert answer["activation"] == pytest.approx(layer["max"], rel=1e-5)
+        epoch_weights = api.post("/api/digits/explain", json={**body, "weights": "epoch"})
+        assert epoch_weights.status_code == 409 and "end of each epoch" in epoch_weights.json()["detail"]
+        assert api.post(f"/api/runs/{run_id}/stop").status_code == 200
+        _messages_until(ws)
+    no_run = api.post("/api/digits/explain", json={**body, "run_id": None})
+    assert no_run.status_code == 422 and "give the run_id" in no_run.json()["detail"]

@@ -40,6 +40,9 @@ class GradientsIn(Body):
 
 
 class ExplainIn(GradientsIn):
+    weights: Literal["epoch", "probe"] = Field("epoch", description="With `run_id`: the weights saved at the end "
+                                               "of the run's last epoch, or those that made the last probe picture "
+                                               "it sent (for explaining a unit of /training's probe).")
     layer: str = Field(..., min_length=1, max_length=40, description="A layer name, as GET /api/model lists "
                        "them.", examples=["conv2"])
     unit: list[Coordinate] = Field(..., min_length=1, max_length=3, description="[channel, row, column] in a "
@@ -128,6 +131,8 @@ class UnitExplanationOut(BaseModel):
     target: int
     gradient: GradientOut
     model: str = Field(..., description="Which weights answered: `pretrained` or `run:<id>`.")
+    weights_step: int | None = Field(None, description="With weights=probe: the training step (batches done) "
+                                     "those weights are from.")
 
 
 class LayerGradOut(BaseModel):
@@ -152,14 +157,19 @@ class GradientsOut(BaseModel):
     model: str
 
 
-def _network(request: Request, state: ModelDep, run_id: str | None) -> tuple[Sequential, str]:
+def _network(request: Request, state: ModelDep, run_id: str | None,
+             probe: bool = False) -> tuple[Sequential, str, dict]:
+    """-> (the network, which weights, the weights file's meta)."""
     if run_id is None:
-        return state.model, state.source
+        if probe:
+            raise HTTPException(422, "weights \"probe\" are a training run's: give the run_id whose probe it is")
+        return state.model, state.source, state.meta
     try:
-        path = request.app.state.runs.weights_path(run_id)
+        path = request.app.state.runs.weights_path(run_id, probe)
     except RunError as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    return request.app.state.run_networks.get(path), f"run:{run_id}"
+    net, meta = request.app.state.run_networks.get(path)
+    return net, f"run:{run_id}", meta
 
 
 ERRORS = {404: {"description": "No such run."}, 409: {"description": "The run has no weights yet."},
@@ -172,7 +182,7 @@ ERRORS = {404: {"description": "No such run."}, 409: {"description": "The run ha
 def explain(body: ExplainIn, request: Request, state: ModelDep, _: EngineSlot) -> UnitExplanationOut:
     """The unit's forward sum term by term, and its gradient as the sum of the terms from the
     layer after it, for the loss of `target` (default: the top guess)."""
-    net, source = _network(request, state, body.run_id)
+    net, source, meta = _network(request, state, body.run_id, probe=body.weights == "probe")
     image = prepared_digit(body.pixels)
     try:
         forward = explain_unit(net, image, body.layer, body.unit)
@@ -181,7 +191,7 @@ def explain(body: ExplainIn, request: Request, state: ModelDep, _: EngineSlot) -
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     return UnitExplanationOut(**asdict(forward), target=grads.target, gradient=GradientOut(**asdict(backward)),
-                              model=source)
+                              model=source, weights_step=meta.get("step") if body.weights == "probe" else None)
 
 
 @router.post("/gradients", response_model=GradientsOut, responses=ERRORS,
@@ -189,7 +199,7 @@ def explain(body: ExplainIn, request: Request, state: ModelDep, _: EngineSlot) -
 def all_gradients(body: GradientsIn, request: Request, state: ModelDep, _: EngineSlot) -> GradientsOut:
     """For the drawing and `target` (default: the top guess): dL/d(output) of every layer, the
     input gradient (a saliency map) and every conv layer's dL/dW, as one SGD step would use it."""
-    net, source = _network(request, state, body.run_id)
+    net, source, _ = _network(request, state, body.run_id)
     image = prepared_digit(body.pixels)
     try:
         g = gradients(net, image, body.target)
@@ -209,7 +219,7 @@ def all_gradients(body: GradientsIn, request: Request, state: ModelDep, _: Engin
 def gradient_check(body: CheckIn, request: Request, state: ModelDep, _: EngineSlot) -> CheckOut:
     """Nudge one normalised input pixel or one weight by h = 1e-4 both ways, and compare the
     change in the loss with the gradient from backpropagation (both in float64)."""
-    net, source = _network(request, state, body.run_id)
+    net, source, _ = _network(request, state, body.run_id)
     image = prepared_digit(body.pixels)
     try:
         check = check_by_finite_differences(net, image, body.target, body.what, body.index, body.layer)

@@ -102,11 +102,14 @@ class RunManager:
     def run_dir(self, run_id: str) -> Path:
         return self.runs_dir / run_id
 
-    def weights_path(self, run_id: str) -> Path:
+    def weights_path(self, run_id: str, probe: bool = False) -> Path:
+        """The weights saved at the end of the run's last epoch, or (``probe``) those that made the
+        last probe picture it sent (about once a second, and when paused)."""
         self.get(run_id)
-        path = self.run_dir(run_id) / "weights.npz"
+        path = self.run_dir(run_id) / (worker.PROBE_WEIGHTS if probe else "weights.npz")
         if not path.is_file():
-            raise RunError(409, f"run {run_id} has no weights yet: they are saved at the end of each epoch")
+            when = "with its first probe picture" if probe else "at the end of each epoch"
+            raise RunError(409, f"run {run_id} has no weights yet: they are saved {when}")
         return path
 
     # ---- commands ----------------------------------------------------------------------------

@@ -6,7 +6,9 @@ never waits on NumPy) and reads its messages from a queue:
     status        {"status": "running" | "paused"}
     batch         step, loss, running accuracy, images/s, time left   (at most ~10 a second)
     weights       conv1's and conv2's kernels, as 0..255 around 128    (at most ~2 a second)
-    activations   every layer's output for one fixed test digit        (about 1 a second)
+    activations   every layer's output for one fixed test digit        (about 1 a second, and on
+                  a pause; the weights that made them are saved beside, in probe-weights.npz, so a
+                  unit of the picture can be explained with exactly those weights)
     epoch         train/test loss and accuracy, confusion matrix, misclassified digits
     done | error
 
@@ -31,6 +33,7 @@ from app.runs.status import RunStatus
 BATCH_EVERY, WEIGHTS_EVERY, ACTIVATIONS_EVERY = 0.1, 0.5, 1.0  # seconds between messages of each kind
 PROBE_INDEX = 0  # the fixed test digit whose feature maps are shown (MNIST's first test image, a 7)
 MISCLASSIFIED_SHOWN = 12
+PROBE_WEIGHTS = "probe-weights.npz"  # in the run's folder: the weights of the last probe picture sent
 
 
 class Sink(Protocol):
@@ -74,7 +77,9 @@ def weights_message(model: Any, step: int) -> dict[str, Any]:
     return {"type": "weights", "step": step, "layers": layers}
 
 
-def activations_message(model: Any, probe: np.ndarray, label: int, step: int) -> dict[str, Any]:
+def activations_message(model: Any, probe: np.ndarray, label: int, step: int, run_dir: Path) -> dict[str, Any]:
+    """The probe's maps at ``step``, after saving the weights that made them (no fsync: a snapshot)."""
+    model.save(run_dir / PROBE_WEIGHTS, extra_meta={"step": step}, durable=False)
     maps = model.activations(probe[None])
     return {"type": "activations", "step": step, "probe": {"label": label, "data": b64(probe)},
             "layers": [encode_maps(name, value[0]) for name, value in maps.items()]}
@@ -106,9 +111,15 @@ def _train(spec: WorkerSpec, events: Sink, paused: Event, stopping: Event) -> No
     total_steps = config.epochs * trainer.batches_per_epoch
     events.put({"type": "status", "status": RunStatus.RUNNING})
     last = {"batch": -1e9, "weights": -1e9, "activations": -1e9}
+    at = {"step": trainer.epochs_done * trainer.batches_per_epoch}
+
+    def picture(step: int) -> None:
+        events.put(weights_message(model, step))
+        events.put(activations_message(model, probe, probe_label, step, run_dir))
 
     def stop() -> bool:
         if paused.is_set() and not stopping.is_set():
+            picture(at["step"])  # a paused run shows the weights it stopped at, not those of up to a second before
             events.put({"type": "status", "status": RunStatus.PAUSED})
             while paused.is_set() and not stopping.is_set():
                 stopping.wait(0.05)
@@ -125,6 +136,7 @@ def _train(spec: WorkerSpec, events: Sink, paused: Event, stopping: Event) -> No
     for event in trainer.run(stop):
         now = time.monotonic()
         if isinstance(event, BatchEvent):
+            at["step"] = event.step
             if due("batch", BATCH_EVERY, now) or event.batch == event.batches:
                 message = event_dict(event)
                 message["eta_seconds"] = (total_steps - event.step) * config.batch_size / max(event.images_per_sec, 1)
@@ -133,7 +145,7 @@ def _train(spec: WorkerSpec, events: Sink, paused: Event, stopping: Event) -> No
             if due("weights", WEIGHTS_EVERY, now):
                 events.put(weights_message(model, event.step))
             if due("activations", ACTIVATIONS_EVERY, now):
-                events.put(activations_message(model, probe, probe_label, event.step))
+                events.put(activations_message(model, probe, probe_label, event.step, run_dir))
         elif isinstance(event, EpochEvent):
             model.save(run_dir / "weights.npz", extra_meta={"test_accuracy": event.test_accuracy,
                                                             "run_id": spec.run_id, "epoch": event.epoch})
@@ -141,8 +153,6 @@ def _train(spec: WorkerSpec, events: Sink, paused: Event, stopping: Event) -> No
             for item in message["misclassified"][:MISCLASSIFIED_SHOWN]:
                 item["data"] = b64(dataset.test_images[item["index"]])
             events.put(message)
-            step = event.epoch * trainer.batches_per_epoch
-            events.put(weights_message(model, step))
-            events.put(activations_message(model, probe, probe_label, step))
+            picture(event.epoch * trainer.batches_per_epoch)
         elif isinstance(event, DoneEvent):
             events.put(event_dict(event))

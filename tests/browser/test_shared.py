@@ -146,3 +146,44 @@ def test_the_heat_map_and_the_limits(page: Page, page_problems) -> None:
     assert got["zero"] == [250, 250, 252] and got["heat"] == [255, 255, 255] and got["max"] == 3
     assert got["limits"]["max_kernel_size"] == 15 and got["limits"]["max_upload_bytes"] == 20_000_000
     page_problems.assert_none()
+
+
+def test_unit_picking_keys_windows_and_where_probe_units_are_drawn(page: Page, page_problems) -> None:
+    page.goto("/")
+    got = page.evaluate("""async () => {
+        const u = await import("/static/js/shared/unit-grid.js");
+        const sm = await import("/static/js/training/small-multiples.js");
+        const maps = [6, 10, 10], strip = [84];
+        const keys = [
+            u.keyedUnit("ArrowRight", [2, 3, 9], [2, 0, 0], maps),   // stays inside the map
+            u.keyedUnit("ArrowDown", [2, 3, 4], [2, 0, 0], maps),
+            u.keyedUnit("ArrowUp", null, [2, 0, 0], maps),           // nothing picked: the start
+            u.keyedUnit("Home", [2, 3, 4], [2, 0, 0], maps),
+            u.keyedUnit("Enter", [2, 3, 4], [2, 0, 0], maps),
+            u.keyedUnit("a", [2, 3, 4], [2, 0, 0], maps),
+            u.keyedUnit("ArrowDown", [50], [0], strip, 60),          // the short last row: its last cell
+            u.keyedUnit("ArrowLeft", [60], [0], strip, 60),
+        ];
+        const windows = [u.windowInMap({origin: [-2, -2], size: [5, 5]}, 28, 28),
+                         u.windowInMap({origin: [8, 6], size: [5, 5]}, 10, 10),
+                         u.windowInMap({origin: [10, 0], size: [2, 2]}, 10, 10)];
+        const canvas = document.createElement("canvas");
+        const layer = {shape: [16, 10, 10], min: 0, max: 1, bytes: new Uint8Array(1600)};
+        const tiles = sm.drawMaps(canvas, layer, {target: 40, maxCols: 8});
+        const rect = sm.tileRect(tiles, 9, 3, 6);
+        const back = sm.tileCellAt(tiles, rect.left + rect.width / 2, rect.top + rect.height / 2);
+        const frame = sm.tileCellAt(tiles, 0, 0);
+        const strips = sm.drawStrip(canvas, {shape: [120], min: 0, max: 1, bytes: new Uint8Array(120)}, {width: 300});
+        const cell = sm.stripRect(strips, 77);
+        const marks = u.marksOf({kind: "Linear", unit: [3], input_layer: "relu3", window_origin: null,
+                                 inputs: [{index: 5, product: 0.5}, {index: 9, product: -0.1}]});
+        return {keys, windows, back, frame, strip: sm.stripIndexAt(strips, cell.left + 1, cell.top + 1),
+                past: sm.stripIndexAt(strips, 9999, 0), marks};
+    }""")
+    assert got["keys"] == [[2, 3, 9], [2, 4, 4], [2, 0, 0], [2, 0, 0], [2, 3, 4], None, [83], [60]]
+    assert got["windows"] == [{"top": 0, "left": 0, "rows": 3, "cols": 3},
+                              {"top": 8, "left": 6, "rows": 2, "cols": 4}, None]
+    assert got["back"] == [9, 3, 6] and got["frame"] is None
+    assert got["strip"] == 77 and got["past"] is None
+    assert got["marks"] == {"window": None, "inputs": {"layer": "relu3", "indices": [5, 9], "signs": [1, -1]}}
+    page_problems.assert_none()

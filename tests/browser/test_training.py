@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from model.datasets import load_dataset
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
@@ -637,4 +639,59 @@ def test_pure_modules_decode_read_and_colour(page: Page, page_problems) -> None:
     assert r["digit"] == r["paper"]  # a digit is painted with the shared paper colours
     assert r["encoded"] == [1, 128, 192, 255]
     assert r["strip"] == [{"rows": 1, "cols": 10}, {"rows": 3, "cols": 100}, 10]
+    page_problems.assert_none()
+
+
+def click_probe_cell(page: Page, layer: str, x: float, y: float) -> None:
+    """Click the probe picture of `layer` at canvas pixel (x, y)."""
+    canvas = page.locator(f'[data-probe-view] canvas[data-layer="{layer}"]')
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    w, h = canvas.evaluate("c => [c.width, c.height]")
+    page.mouse.click(box["x"] + x * box["width"] / w, box["y"] + y * box["height"] / h)
+
+
+def test_a_unit_of_the_probe_is_explained_with_the_weights_that_drew_it(page: Page, page_problems) -> None:  # noqa: ANN001
+    page.goto("/training")
+    expect(page.locator(ROOT)).to_have_attribute("data-ready", "true")
+    run_id = start_from_form(page, 50)
+    expect(page.locator(ROOT)).to_have_attribute("data-status", "running", timeout=20_000)
+    wait_counter(page, "activations-version", 1)
+    page.locator("[data-run-status]").get_by_role("button", name="Pause").click()
+    expect(page.locator(ROOT)).to_have_attribute("data-status", "paused")
+    # conv2's picture: 16 tiles of 10x10 cells, 8 to a row; tile 9 is the second row's second.
+    layout = page.evaluate("""() => { const c = document.querySelector('[data-probe-view] canvas[data-layer="conv2"]');
+        return [c.width, c.height]; }""")
+    tile_w = (layout[0] - 7 * 4) / 8  # frames and gaps as drawTiles lays them out
+    scale = (tile_w - 2) / 10
+    click_probe_cell(page, "conv2", tile_w + 4 + 1 + scale * 6.5, tile_w + 4 + 1 + scale * 3.5)
+    panel = page.locator("[data-probe-unit] [data-unit-panel]")
+    expect(panel).to_have_attribute("data-state", "shown", timeout=20_000)
+    expect(panel).to_have_attribute("data-explained-unit", "9,3,6")
+    canvas = page.locator('[data-probe-view] canvas[data-layer="conv2"]')
+    expect(canvas).to_have_attribute("data-selected", "3,6")
+    expect(page.locator('[data-probe-view] canvas[data-layer="pool1"]')).to_have_attribute("data-window", "3,6,5,5")
+    note = page.locator("[data-probe-unit-note]")
+    step = int(note.get_attribute("data-step"))
+    expect(page.locator("[data-probe-source]")).to_have_text(f"step {step}")  # the picture's weights, paused
+    expect(note).to_have_text(f"Computed with the weights of step {step}, the ones that made the picture above.")
+    # The panel states the API's numbers for the probe digit with the run's probe weights.
+    probe = load_dataset().test_images[0].tolist()  # the probe: MNIST's first test digit
+    truth = page.request.post("/api/digits/explain", data={
+        "pixels": probe, "run_id": run_id, "weights": "probe", "layer": "conv2", "unit": [9, 3, 6]}).json()
+    assert truth["weights_step"] == step
+    assert float(panel.get_attribute("data-explained-activation")) == pytest.approx(truth["activation"], rel=1e-6)
+    # The keyboard moves the pick; a vector layer picks by index and marks the strongest inputs.
+    canvas.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(panel).to_have_attribute("data-explained-unit", "9,3,5", timeout=20_000)
+    fc1 = page.locator('[data-probe-view] canvas[data-layer="fc1"]')
+    fc1.focus()
+    page.keyboard.press("Enter")
+    expect(panel).to_have_attribute("data-explained-unit", "0", timeout=20_000)
+    page.keyboard.press("ArrowRight")
+    expect(panel).to_have_attribute("data-explained-unit", "1", timeout=20_000)
+    expect(page.locator('[data-probe-view] canvas[data-layer="flatten"]')).to_have_attribute("data-inputs", re.compile(r"^\d+(,\d+){9}$"))
+    page.locator("[data-run-status]").get_by_role("button", name="Stop").click()
+    expect(page.locator(ROOT)).to_have_attribute("data-status", "stopped", timeout=15_000)
     page_problems.assert_none()

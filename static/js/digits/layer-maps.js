@@ -17,6 +17,7 @@
 
 import { el } from "../shared/dom.js";
 import { diverging, drawHeatmap, maxAbs } from "../shared/heatmap.js";
+import { keyedUnit, overlayBox, windowInMap } from "../shared/unit-grid.js";
 import { layerSentence, prettyDescription, shapeText, valueRangeText } from "./layer-words.js";
 
 /** Shown size of one feature map: bigger maps bigger, but not in proportion, so 5 x 5 maps
@@ -105,24 +106,9 @@ function cellAt(canvas, event) {
   return row >= 0 && col >= 0 && row < canvas.height && col < canvas.width ? [row, col] : null;
 }
 
-const STEPS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-
-/** A box over `rows` x `cols` cells of `canvas` from (row, col), placed from the canvas's shown
- * size (in its positioned parent; at least 3 px each way, so a cell of a wide strip still shows). */
+/** A box over `rows` x `cols` cells of `canvas` (one canvas pixel per cell) from (row, col). */
 function overlay(canvas, className, row, col, rows, cols) {
-  const cellW = canvas.clientWidth / canvas.width;
-  const cellH = canvas.clientHeight / canvas.height;
-  const box = el("span", className);
-  box.setAttribute("aria-hidden", "true");
-  Object.assign(box.style, { left: `${canvas.offsetLeft + col * cellW}px`, top: `${canvas.offsetTop + row * cellH}px`,
-    width: `${Math.max(cols * cellW, 3)}px`, height: `${Math.max(rows * cellH, 3)}px` });
-  return box;
-}
-
-/** A strip's (row, col) kept inside its first `size` cells (the last row may be short). */
-function clampToVector(row, col, width, size) {
-  const index = Math.min(size - 1, row * width + col);
-  return { row: Math.floor(index / width), col: index % width };
+  return overlayBox(canvas, className, { left: col, top: row, width: cols, height: rows });
 }
 
 export class LayerMaps {
@@ -238,18 +224,10 @@ export class LayerMaps {
       canvas.addEventListener("keydown", (event) => {
         const here = this.selected?.layer === layer.name && (!isMap || this.selected.unit[0] === c)
           ? this.selected.unit : null;
-        let [row, col] = here ? (isMap ? here.slice(1) : [Math.floor(here[0] / canvas.width), here[0] % canvas.width]) : [0, 0];
-        if (event.key in STEPS && here) {
-          row = Math.min(canvas.height - 1, Math.max(0, row + STEPS[event.key][0]));
-          col = Math.min(canvas.width - 1, Math.max(0, col + STEPS[event.key][1]));
-          if (!isMap) ({ row, col } = clampToVector(row, col, canvas.width, size));
-        } else if (!(event.key in STEPS) && !["Enter", " ", "Home"].includes(event.key)) {
-          return;
-        } else if (event.key === "Home") {
-          [row, col] = [0, 0];
-        }
+        const unit = keyedUnit(event.key, here, unitOf(c, 0, 0), layer.shape, canvas.width);
+        if (!unit) return;
         event.preventDefault();
-        this.#pick(layer.name, unitOf(c, row, col));
+        this.#pick(layer.name, unit);
       });
     });
   }
@@ -309,16 +287,13 @@ export class LayerMaps {
   #placeWindow() {
     const entry = this.window && this.sections.get(this.window.layer);
     if (!entry || entry.shape.length !== 3) return;
-    const { channels, origin, size } = this.window;
+    const { channels } = this.window;
     entry.canvases.forEach((canvas, c) => {
-      if (channels && !channels.includes(c)) return;
-      const top = Math.max(0, origin[0]);
-      const left = Math.max(0, origin[1]);
-      const bottom = Math.min(canvas.height, origin[0] + size[0]);
-      const right = Math.min(canvas.width, origin[1] + size[1]);
-      if (bottom <= top || right <= left) return;
-      canvas.dataset.window = `${top},${left},${bottom - top},${right - left}`;
-      entry.body.append(overlay(canvas, "dg-window-marker", top, left, bottom - top, right - left));
+      const part = (!channels || channels.includes(c)) && windowInMap(this.window, canvas.height, canvas.width);
+      if (!part) return;
+      const { top, left, rows, cols } = part;
+      canvas.dataset.window = `${top},${left},${rows},${cols}`;
+      entry.body.append(overlay(canvas, "dg-window-marker", top, left, rows, cols));
     });
   }
 

@@ -12,22 +12,11 @@
 // the picked unit's marks come back.
 
 import { LiveQuery } from "../shared/live-query.js";
+import { marksOf, unitKey } from "../shared/unit-grid.js";
 import { UnitPanel } from "../shared/unit-panel.js";
 import { explainUnit } from "./digits-api.js";
 
 const HOVER_REST_MS = 60; // the pointer rests this long on a unit before its marks are asked for
-
-/** What a unit reads, to mark in the layer below: a conv's window over every channel, a pool's
- * over its own, a linear unit's strongest inputs (with the sign of each contribution). */
-export function marksOf(answer) {
-  const reads = answer.window_origin && answer.input_layer !== "input";
-  return {
-    window: reads ? { layer: answer.input_layer, origin: answer.window_origin, size: answer.window_size,
-      channels: answer.kind === "Conv2d" ? null : [answer.unit[0]] } : null,
-    inputs: answer.inputs?.length ? { layer: answer.input_layer, indices: answer.inputs.map((t) => t.index),
-      signs: answer.inputs.map((t) => Math.sign(t.product)) } : null,
-  };
-}
 
 export class UnitInspector {
   constructor(root, maps) {
@@ -147,8 +136,4 @@ export class UnitInspector {
     const { hovered } = this.state;
     if (!hovered || unitKey(hovered) === unitKey(answer)) this.#mark(this.state.pickedMarks);
   }
-}
-
-function unitKey({ layer, unit }) {
-  return `${layer}:${unit.join(",")}`;
 }

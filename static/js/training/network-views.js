@@ -117,6 +117,7 @@ export class ProbeView extends LayerFigures {
    * @param {Array<{name: string, shape: number[], min: number, max: number, bytes: Uint8Array}>} layers
    */
   show(probe, layers, { model, dataset, step }) {
+    this.step = step;
     const { probeCanvas, probeCaption, probeBody } = this.parts;
     probeBody.hidden = false;
     this.showing();
@@ -143,8 +144,10 @@ export class ProbeView extends LayerFigures {
       e.canvas.dataset.layer = layer.name;
       if (!isMap && sizeOf(layer.shape) === 10) addLogitLabels(e);
     });
-    if (isMap) drawMaps(entry.canvas, layer, { target: layer.shape[2] >= 20 ? 56 : 40, maxCols: 8 });
-    else drawStrip(entry.canvas, layer, { width: 300 });
+    // Where each unit landed, for picking one (probe-inspector.js): tile c is channel c.
+    entry.layout = isMap ? drawMaps(entry.canvas, layer, { target: layer.shape[2] >= 20 ? 56 : 40, maxCols: 8 })
+      : drawStrip(entry.canvas, layer, { width: 300 });
+    entry.shape = layer.shape;
     if (entry.labels) markBest(entry.labels, layer);
     const shape = formatShape(layer.shape);
     const range = `${formatSignificant(layer.min)} \u2026 ${formatSignificant(layer.max)}`;

@@ -1,8 +1,8 @@
 // The training page's parts and its state, in one object every controller module is handed:
 //
 //   page.root    the [data-training-page] element (its data-* attributes say what is on screen)
-//   page.views   the widgets: form, status, list, kernels, probe, confusion, missed, compare,
-//                lossChart, accuracyChart
+//   page.views   the widgets: form, status, list, kernels, probe (and probeUnit, its picked unit),
+//                confusion, missed, compare, lossChart, accuracyChart
 //   page.series  the watched run's batches and epochs (RunSeries), as the charts draw them
 //   page.state   watched: the run on screen (see run-watcher.js), runs: the last list of runs,
 //                frame: the pending animation frame, listTimer / listPending: the list's polling,
@@ -14,6 +14,7 @@ import { COLORS, LineChart, percent, plain } from "./charts.js";
 import { CompareView } from "./compare-view.js";
 import { ConfusionView, MisclassifiedView } from "./evaluation-views.js";
 import { KernelsView, ProbeView } from "./network-views.js";
+import { ProbeInspector } from "./probe-inspector.js";
 import { RunForm } from "./run-form.js";
 import { RunList } from "./run-list.js";
 import { RunSeries } from "./run-series.js";
@@ -45,12 +46,14 @@ export function createTrainingPage(root) {
   const part = (name) => root.querySelector(`[data-${name}]`);
   const form = new RunForm(part("run-form"));
   const sizes = { allImages: form.allImages };
+  const probe = new ProbeView(part("probe-view"));
   const views = {
     form,
     status: new RunStatus(part("run-status"), sizes),
     list: new RunList(part("run-list"), sizes),
     kernels: new KernelsView(part("kernels-view")),
-    probe: new ProbeView(part("probe-view")),
+    probe,
+    probeUnit: new ProbeInspector(part("probe-unit"), probe),
     confusion: new ConfusionView(part("confusion-view")),
     missed: new MisclassifiedView(part("misclassified-view")),
     compare: new CompareView(part("compare-view"), sizes),
@@ -87,7 +90,7 @@ export function scheduleDraw(page) {
 export function resetViews(page) {
   const { views } = page;
   page.series.clear();
-  for (const name of ["kernels", "probe", "confusion", "missed"]) views[name].clear();
+  for (const name of ["kernels", "probe", "probeUnit", "confusion", "missed"]) views[name].clear();
   page.root.dataset.weightsVersion = "0";
   page.root.dataset.activationsVersion = "0";
   draw(page);

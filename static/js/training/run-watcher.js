@@ -53,6 +53,7 @@ const HANDLERS = {
     const probe = { label: message.probe.label, bytes: base64ToBytes(message.probe.data) };
     const { model, dataset } = run.config ?? {};
     page.views.probe.show(probe, decodeLayers(message.layers), { model, dataset, step: message.step });
+    page.views.probeUnit.picture(run.id, probe, message.step);
     page.root.dataset.activationsVersion = String(page.views.probe.version);
   },
   epoch(page, run, message) {

@@ -62,7 +62,28 @@ export function drawTiles(canvas, { tiles, h, w, cols, scale, gap = 3, table }) 
     blit(image.data, width, paint(rgba, codes, table), { h, w, left: left + 1, top: top + 1, scale });
   });
   context.putImageData(image, 0, 0);
-  return { width, height, rows, cols };
+  return { width, height, rows, cols, h, w, scale, gap, tileW, tileH, count: tiles.length };
+}
+
+/** Where drawTiles put cell (row, col) of tile `tile`, and the `rows` x `cols` cells from it, in
+ * canvas pixels: {left, top, width, height} (the layout is what drawTiles returned). */
+export function tileRect(layout, tile, row, col, rows = 1, cols = 1) {
+  const { scale, gap, tileW, tileH } = layout;
+  const left = (tile % layout.cols) * (tileW + gap) + 1 + col * scale;
+  const top = Math.floor(tile / layout.cols) * (tileH + gap) + 1 + row * scale;
+  return { left, top, width: cols * scale, height: rows * scale };
+}
+
+/** The [tile, row, col] under canvas pixel (x, y), or null on a frame, in a gap or off the tiles. */
+export function tileCellAt(layout, x, y) {
+  const { scale, gap, tileW, tileH, h, w } = layout;
+  const across = Math.floor(x / (tileW + gap));
+  const down = Math.floor(y / (tileH + gap));
+  const tile = down * layout.cols + across;
+  const col = Math.floor((x - across * (tileW + gap) - 1) / scale);
+  const row = Math.floor((y - down * (tileH + gap) - 1) / scale);
+  const inside = across >= 0 && across < layout.cols && tile >= 0 && tile < layout.count;
+  return inside && row >= 0 && row < h && col >= 0 && col < w ? [tile, row, col] : null;
 }
 
 /** Splits ``bytes`` into ``count`` consecutive tiles of ``size`` values. */
@@ -112,7 +133,23 @@ export function drawStrip(canvas, layer, { width = 360, maxCols = 128, cellHeigh
     context.fillStyle = cssColour(table, layer.bytes[i]);
     context.fillRect((i % cols) * cell, Math.floor(i / cols) * (height + gap), cell - inner, height);
   }
-  return { rows, cols, cell };
+  return { rows, cols, cell, height, gap, count: n };
+}
+
+/** Where drawStrip put value `index`, in canvas pixels (the layout is what drawStrip returned). */
+export function stripRect(layout, index) {
+  const { cols, cell, height, gap } = layout;
+  return { left: (index % cols) * cell, top: Math.floor(index / cols) * (height + gap), width: cell, height };
+}
+
+/** The index of the value under canvas pixel (x, y), or null between rows or past the last. */
+export function stripIndexAt(layout, x, y) {
+  const { cols, cell, height, gap, count } = layout;
+  const col = Math.floor(x / cell);
+  const row = Math.floor(y / (height + gap));
+  const index = row * cols + col;
+  const onRow = y - row * (height + gap) < height;
+  return x >= 0 && y >= 0 && col < cols && onRow && index < count ? index : null;
 }
 
 /** A square digit (0 paper .. 255 ink, ``side`` x ``side``) as dark ink on white. */

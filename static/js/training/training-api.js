@@ -26,3 +26,9 @@ export async function fetchWeights(id) {
   const response = await checkResponse(await fetch(weightsUrl(id)));
   return response.arrayBuffer();
 }
+
+/** POST /api/digits/explain for a unit of the run's probe picture, with the weights that made it:
+ * {pixels, run_id, weights: "probe", layer, unit} -> the explanation and `weights_step`. */
+export function explainProbeUnit(body, signal) {
+  return postJson("/api/digits/explain", { ...body, weights: "probe" }, { signal });
+}
