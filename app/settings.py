@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from app.paths import ROOT
+from model.architecture import NetworkLimits
 
 ENV_PREFIX = "CONVSCOPE_"
 
@@ -68,6 +69,13 @@ class Settings:
     max_connections_per_client: int = 300
     #: Largest kernel side length a user may ask for (kernels are k x k).
     max_kernel_size: int = 15
+    #: How big a network a learner may design and train (POST /api/networks, POST /api/runs):
+    #: layers, output channels per conv layer, parameters, and multiply-adds per image. Each is a
+    #: 422 naming the layer or the total when exceeded.
+    max_network_layers: int = 16
+    max_network_channels: int = 256
+    max_network_params: int = 5_000_000
+    max_network_macs: int = 20_000_000
     #: Trained LeNet-5 weights loaded at start-up.
     weights_path: Path = field(default_factory=lambda: ROOT / "model" / "weights" / "lenet5-mnist.npz")
     #: Where training runs write their logs and checkpoints.
@@ -104,7 +112,8 @@ class Settings:
             raise SettingsError(f"host ({ENV_PREFIX}HOST) must not be empty")
         if not 0 < self.port < 65536:
             raise SettingsError(f"port ({ENV_PREFIX}PORT) must be between 1 and 65535, got {self.port}")
-        for name in ("max_upload_bytes", "max_image_pixels", "max_kernel_size"):
+        for name in ("max_upload_bytes", "max_image_pixels", "max_kernel_size", "max_network_layers",
+                     "max_network_channels", "max_network_params", "max_network_macs"):
             value = getattr(self, name)
             if value < 1:
                 raise SettingsError(
@@ -125,6 +134,11 @@ class Settings:
                 raise SettingsError(
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {getattr(self, name)}"
                 )
+
+    @property
+    def network_limits(self) -> NetworkLimits:
+        return NetworkLimits(self.max_network_layers, self.max_network_channels, self.max_network_params,
+                             self.max_network_macs)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

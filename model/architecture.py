@@ -4,7 +4,9 @@ A description is a list of layer specs (plain dicts, as the API and the lessons 
 
     {"kind": "conv", "channels": 6, "kernel": 5, "padding": 2, "bias": False}
     {"kind": "maxpool", "kernel": 2}            # stride defaults to the kernel size
-    {"kind": "relu"}, {"kind": "tanh"}, {"kind": "flatten"}
+    {"kind": "relu"}, {"kind": "tanh"}, {"kind": "tanh", "lecun": True}, {"kind": "sigmoid"}
+    {"kind": "batchnorm"}                       # BatchNorm2d on maps, BatchNorm1d on a vector
+    {"kind": "dropout", "p": 0.5}, {"kind": "flatten"}
     {"kind": "linear", "features": 10}
 
 ``plan(input_shape, specs)`` walks it with shapes alone and gives each layer's name, output shape,
@@ -12,7 +14,8 @@ parameter count (with the formula that makes it) and multiply-adds per image:
 
     conv    C_out x C_in x K x K weights (+ C_out biases);   C_out * C_in * K * K * OH * OW multiply-adds
     linear  F x D weights (+ F biases);                      F * D multiply-adds
-    pool, activations, flatten: no parameters and no multiply-adds
+    batchnorm  2 x C (a scale and a shift per channel);      one multiply-add per value
+    pool, activations, dropout, flatten: no parameters and no multiply-adds
 
 so a request can be refused for its size (parameters, multiply-adds, layers, channels) before the
 weights are built: counting needs no arrays. ``model.zoo.from_spec`` builds the layers after it.
@@ -30,10 +33,11 @@ from model.geometry import conv_output_size, window_span
 Shape = tuple[int, ...]
 SPATIAL = ("conv", "maxpool", "avgpool")
 NEEDS = {"conv": ("channels", "kernel"), "maxpool": ("kernel",), "avgpool": ("kernel",), "linear": ("features",)}
-KINDS = ("conv", "maxpool", "avgpool", "relu", "tanh", "flatten", "linear")
+KINDS = ("conv", "maxpool", "avgpool", "relu", "tanh", "sigmoid", "batchnorm", "dropout", "flatten", "linear")
 TYPE_NAMES = {"conv": "Conv2d", "maxpool": "MaxPool2d", "avgpool": "AvgPool2d", "relu": "ReLU", "tanh": "Tanh",
-              "flatten": "Flatten", "linear": "Linear"}
-NAME_STEMS = {"conv": "conv", "linear": "fc"}
+              "sigmoid": "Sigmoid", "batchnorm": "BatchNorm2d", "dropout": "Dropout", "flatten": "Flatten",
+              "linear": "Linear"}
+NAME_STEMS = {"conv": "conv", "linear": "fc", "batchnorm": "bn", "maxpool": "pool", "avgpool": "pool"}
 
 
 class ArchitectureError(ValueError):
@@ -61,13 +65,14 @@ def shape_words(shape: Shape) -> str:
 
 
 def layer_names(specs: list[dict[str, Any]]) -> list[str]:
-    """conv1, relu1, maxpool1, conv2, ..., fc1: each kind counted on its own."""
+    """conv1, relu1, pool1, conv2, ..., flatten, fc1: each stem counted on its own (max and average
+    pools share "pool"), a lone flatten unnumbered; LeNet-5's description gets the zoo's names."""
+    stems = [NAME_STEMS.get(spec.get("kind"), spec.get("kind")) for spec in specs]
     counts: dict[str, int] = {}
     names = []
-    for spec in specs:
-        kind = spec["kind"]
-        counts[kind] = counts.get(kind, 0) + 1
-        names.append(NAME_STEMS.get(kind, kind) + str(counts[kind]))
+    for stem in stems:
+        counts[stem] = counts.get(stem, 0) + 1
+        names.append(stem if stem == "flatten" and stems.count("flatten") == 1 else f"{stem}{counts[stem]}")
     return names
 
 
@@ -128,8 +133,19 @@ def plan_layer(name: str, spec: dict[str, Any], shape: Shape, source: str) -> Pl
         formula = f"{f}*{d}" + (f" + {f}" if bias else "") + f" = {params:,}"
         return PlannedLayer(name, kind, type_name, f"{d} -> {f}" + ("" if bias else ", no bias"), (f,), params,
                             formula, f * d)
+    if kind == "batchnorm":
+        c = shape[0]
+        what = "channels" if len(shape) == 3 else "features"
+        return PlannedLayer(name, kind, "BatchNorm2d" if len(shape) == 3 else "BatchNorm1d", f"{c} {what}", shape,
+                            2 * c, f"2*{c} = {2 * c:,}", _product(shape))
+    if kind == "dropout":
+        p = spec.get("p", 0.5)
+        if not 0 <= p < 1:
+            raise ArchitectureError(f"{name}: dropout's p must be at least 0 and below 1, got {p}")
+        return PlannedLayer(name, kind, type_name, f"p = {p:g}", shape, 0, "0", 0)
+    description = "1.7159 tanh(2x/3)" if kind == "tanh" and spec.get("lecun") else ""
     out = (_product(shape),) if kind == "flatten" else shape
-    return PlannedLayer(name, kind, type_name, "", out, 0, "0", 0)
+    return PlannedLayer(name, kind, type_name, description, out, 0, "0", 0)
 
 
 def _product(shape: Shape) -> int:
@@ -157,3 +173,47 @@ def totals(rows: list[PlannedLayer]) -> dict[str, int]:
     """{params, conv (parameters in conv layers), classifier (in linear layers), macs}."""
     return {"params": sum(r.params for r in rows), "conv": sum(r.params for r in rows if r.kind == "conv"),
             "classifier": sum(r.params for r in rows if r.kind == "linear"), "macs": sum(r.macs for r in rows)}
+
+
+@dataclass(frozen=True)
+class NetworkLimits:
+    """How big a network a learner may build and train here (the server's settings fill them)."""
+
+    layers: int = 16
+    channels: int = 256  # output channels per conv layer (a linear layer's width is bounded by the parameters)
+    params: int = 5_000_000
+    macs: int = 20_000_000  # multiply-adds per image
+
+
+def check_limits(rows: list[PlannedLayer], specs: list[dict[str, Any]], limits: NetworkLimits) -> None:
+    """Raises ArchitectureError, in the learner's words, for the first limit a planned network exceeds."""
+    if len(rows) > limits.layers:
+        raise ArchitectureError(f"at most {limits.layers} layers are allowed here; this network has {len(rows)}")
+    for row, spec in zip(rows, specs):
+        if row.kind == "conv" and spec["channels"] > limits.channels:
+            raise ArchitectureError(f"{row.name}: at most {limits.channels} channels per conv layer are allowed "
+                                    f"here, got {spec['channels']}")
+    sums = totals(rows)
+    if sums["params"] > limits.params:
+        raise ArchitectureError(f"at most {limits.params:,} parameters are allowed here; this network has "
+                                f"{sums['params']:,}")
+    if sums["macs"] > limits.macs:
+        raise ArchitectureError(f"at most {limits.macs:,} multiply-adds per image are allowed here; this network "
+                                f"needs {sums['macs']:,}")
+
+
+def check_classifier(rows: list[PlannedLayer], classes: int = 10) -> None:
+    """A network to train on digits ends in one score per class."""
+    if not rows or rows[-1].output_shape != (classes,):
+        got = shape_words(rows[-1].output_shape) if rows else "nothing"
+        raise ArchitectureError(f"the last layer must give {classes} numbers, one score per class; "
+                                f"{rows[-1].name if rows else 'the network'} gives {got}")
+
+
+def trainable_plan(input_shape: Shape, specs: list[dict[str, Any]], limits: NetworkLimits) -> list[PlannedLayer]:
+    """``plan``, then the server's limits, then the 10 scores at the end: what a network must pass
+    to be trained here. Raises ArchitectureError naming what does not fit."""
+    rows = plan(input_shape, specs)
+    check_limits(rows, specs, limits)
+    check_classifier(rows)
+    return rows

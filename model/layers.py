@@ -1,9 +1,13 @@
-"""The simple layers: a base class, ReLU, Tanh, Flatten and Linear.
+"""The simple layers: a base class, ReLU, Tanh, Sigmoid, Dropout, Flatten and Linear.
 
 Every layer is a forward/backward pair. ``forward`` keeps what ``backward`` needs in
 ``self.cache``; ``backward(dout)`` returns dL/dx and stores dL/dparam in ``self.grads``.
 Activations are batch-last, (C, H, W, N) or (D, N); see ``model/layout.py``.
 Shapes in docstrings are per-sample where the batch axis is implied.
+
+``train`` in ``forward`` says whether to keep the cache for a backward pass. Whether a layer
+behaves as in training or in evaluation (dropout's mask, batch norm's statistics) is its
+``training`` flag, set for a whole network by ``Sequential.train(mode)``, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ class Layer:
     kind = "Layer"
 
     def __init__(self) -> None:
+        self.training = True
         self.params: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}  # saved with the weights, never trained (batch norm's statistics)
         self.grads: dict[str, np.ndarray] = {}
         self.cache: Any = None
         # The first layer of a network never needs dL/dx; skipping it saves time.
@@ -91,6 +97,57 @@ class Tanh(Layer):
 
     def describe(self) -> str:
         return "1.7159 tanh(2x/3)" if self.lecun else ""
+
+
+class Sigmoid(Layer):
+    """out = s(x) = 1 / (1 + e^-x), computed as (1 + tanh(x/2)) / 2 (no overflow);
+    dL/dx = dout * s(x) * (1 - s(x))."""
+
+    kind = "Sigmoid"
+
+    def forward(self, x: np.ndarray, train: bool = True) -> np.ndarray:
+        out = 0.5 * (1.0 + np.tanh(0.5 * x))
+        if train:
+            self.cache = out
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        s = self.cache
+        return dout * s * (1.0 - s)
+
+
+class Dropout(Layer):
+    """Training: out = x * mask / (1 - p), each mask entry 1 with probability 1 - p ("inverted"
+    dropout, as PyTorch's, so evaluation is the identity); dL/dx = dout * mask / (1 - p).
+
+    The k-th training forward draws its mask from ``default_rng([seed, k])``: a run resumed with
+    ``calls`` set to the batches already trained draws the same masks as one never stopped.
+    """
+
+    kind = "Dropout"
+
+    def __init__(self, p: float = 0.5, seed: int = 0) -> None:
+        super().__init__()
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"dropout's p must be in [0, 1), got {p}")
+        self.p, self.seed, self.calls = float(p), seed, 0
+
+    def forward(self, x: np.ndarray, train: bool = True) -> np.ndarray:
+        if not self.training or self.p == 0.0:
+            self.cache = None
+            return x
+        rng = np.random.default_rng([self.seed, self.calls])
+        self.calls += 1
+        mask = (rng.random(x.shape) >= self.p).astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
+        if train:
+            self.cache = mask
+        return x * mask
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout if self.cache is None else dout * self.cache
+
+    def describe(self) -> str:
+        return f"p = {self.p:g}"
 
 
 class Flatten(Layer):

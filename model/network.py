@@ -14,6 +14,8 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,7 @@ class Sequential:
         self.input_shape = tuple(input_shape)
         self.architecture = architecture
         self.input_mean, self.input_std = float(input_mean), float(input_std)
+        self.layer_specs: list[dict[str, Any]] | None = None  # a described network's layers (model.zoo.from_spec)
         if layers:
             layers[0][1].needs_input_grad = False
         self.summary()  # validates that the shapes chain
@@ -87,19 +90,40 @@ class Sequential:
         return to_batch_last(x)
 
     def predict_logits(self, images: np.ndarray, batch_size: int = 128) -> np.ndarray:
-        """Raw pixels (N, H, W) or (N, C, H, W) in 0..255 -> logits (N, K)."""
-        chunks = [self.forward(self.to_input(images[i:i + batch_size]), train=False)
-                  for i in range(0, len(images), batch_size)]
+        """Raw pixels (N, H, W) or (N, C, H, W) in 0..255 -> logits (N, K), in evaluation mode."""
+        with self.evaluating():
+            chunks = [self.forward(self.to_input(images[i:i + batch_size]), train=False)
+                      for i in range(0, len(images), batch_size)]
         return to_batch_first(np.concatenate(chunks, axis=1))
 
     def activations(self, images: np.ndarray) -> dict[str, np.ndarray]:
-        """Every layer's output for raw pixels (N, ...) -> {name: (N, C, H, W) or (N, D)}."""
+        """Every layer's output for raw pixels (N, ...) -> {name: (N, C, H, W) or (N, D)}, in
+        evaluation mode."""
         x = self.to_input(images)
         out: dict[str, np.ndarray] = {}
-        for name, layer in self.layers:
-            x = layer.forward(x, train=False)
-            out[name] = to_batch_first(x)
+        with self.evaluating():
+            for name, layer in self.layers:
+                x = layer.forward(x, train=False)
+                out[name] = to_batch_first(x)
         return out
+
+    def train(self, mode: bool = True) -> "Sequential":
+        """Every layer behaves as in training (``mode``) or in evaluation: dropout's mask and batch
+        norm's batch statistics are used only in training. Returns the network."""
+        for _, layer in self.layers:
+            layer.training = mode
+        return self
+
+    @contextmanager
+    def evaluating(self) -> Iterator["Sequential"]:
+        """In evaluation mode for the block, then back to each layer's own mode."""
+        modes = [layer.training for _, layer in self.layers]
+        self.train(False)
+        try:
+            yield self
+        finally:
+            for (_, layer), mode in zip(self.layers, modes):
+                layer.training = mode
 
     # ---- parameters ----------------------------------------------------------------------
     def parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -119,7 +143,9 @@ class Sequential:
         return rows
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        return {name: value for name, value, _ in self.parameters()}
+        """Parameters and buffers by PyTorch's names (the arrays themselves, not copies)."""
+        buffers = {f"{lname}.{bname}": b for lname, layer in self.layers for bname, b in layer.buffers.items()}
+        return {name: value for name, value, _ in self.parameters()} | buffers
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
         own = self.state_dict()
@@ -133,8 +159,9 @@ class Sequential:
             target[...] = state[key]
 
     def meta(self) -> dict[str, Any]:
+        described = {"layers": self.layer_specs} if self.layer_specs is not None else {}
         return {"architecture": self.architecture, "input_shape": list(self.input_shape),
-                "input_mean": self.input_mean, "input_std": self.input_std}
+                "input_mean": self.input_mean, "input_std": self.input_std} | described
 
     def save(self, path: str | Path, extra_meta: dict[str, Any] | None = None, durable: bool = True) -> None:
         """Writes the weights to ``path`` atomically: a temporary file in the same folder, then a rename."""

@@ -74,6 +74,20 @@ def steps_of(model: Sequential) -> list[Step]:
     return steps
 
 
+def steps_of_specs(rows: list[PlannedLayer], specs: list[dict[str, Any]]) -> list[Step]:
+    """The geometry of each layer of a described network (as ``steps_of`` for a built one)."""
+    steps = []
+    for row, spec in zip(rows, specs):
+        if row.kind == "conv":
+            steps.append(Step(row.name, row.type, spec["kernel"], spec.get("stride") or 1, spec.get("padding") or 0,
+                              spec.get("dilation") or 1))
+        elif row.kind in ("maxpool", "avgpool"):
+            steps.append(Step(row.name, row.type, spec["kernel"], spec.get("stride") or spec["kernel"]))
+        else:
+            steps.append(Step(row.name, row.type, dense=row.kind == "linear"))
+    return steps
+
+
 def stack_fields(input_size: int, input_channels: int, specs: list[dict[str, Any]], names: list[str]
                  ) -> tuple[list[PlannedLayer], list[Step], list[FieldRow]]:
     """A stack of conv and pooling layers the learner designs (square inputs and kernels): each

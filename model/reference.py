@@ -164,3 +164,18 @@ def correlate1d(x: list[float] | np.ndarray, w: list[float] | np.ndarray, pad: i
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     xp = np.concatenate([np.zeros(pad), x, np.zeros(pad)])
     return np.array([sum(xp[i + j] * w[j] for j in range(len(w))) for i in range(len(xp) - len(w) + 1)])
+
+
+def batchnorm_forward_loops(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """Training-mode batch norm, one channel at a time: x (N, C, H, W) or (N, D).
+
+    mu_c = (1/M) sum x[n, c, ...],  var_c = (1/M) sum (x[n, c, ...] - mu_c)^2 over the M values of
+    channel c; out = gamma_c (x - mu_c) / sqrt(var_c + eps) + beta_c.
+    """
+    out = np.zeros_like(x, dtype=np.float64)
+    for c in range(x.shape[1]):
+        values = [float(v) for v in np.nditer(x[:, c])]
+        mu = sum(values) / len(values)
+        var = sum((v - mu) ** 2 for v in values) / len(values)
+        out[:, c] = gamma[c] * (x[:, c] - mu) / np.sqrt(var + eps) + beta[c]
+    return out

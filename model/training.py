@@ -22,6 +22,7 @@ import numpy as np
 
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.datasets import TRAIN_IMAGES, Dataset, normalization_stats
+from model.layers import Dropout
 from model.loss import accuracy, confusion_matrix, softmax_cross_entropy
 from model.network import Sequential
 from model.optim import OPTIMIZERS, SCHEDULES, LRSchedule, make_optimizer
@@ -44,6 +45,7 @@ class TrainConfig:
     seed: int = 0
     train_size: int | None = None  # use only the first N training images
     threads: int = 2  # cores the engine may use (see model/parallel.py)
+    layers: list[dict[str, Any]] | None = None  # model "custom": the network, layer by layer (model/architecture.py)
 
     # field -> (low, high) inclusive; the one place the ranges are written down
     RANGES = {"epochs": (1, 200), "batch_size": (1, 4096), "lr": (1e-6, 10.0), "momentum": (0.0, 0.999),
@@ -51,8 +53,11 @@ class TrainConfig:
               "threads": (1, 2)}
 
     def __post_init__(self) -> None:
-        if self.model not in ARCHITECTURES:
-            raise ValueError(f"model must be one of {', '.join(ARCHITECTURES)}; got {self.model!r}")
+        if self.model == "custom" and not self.layers:
+            raise ValueError("a custom model needs its layers")
+        if self.model != "custom" and (self.model not in ARCHITECTURES or self.layers is not None):
+            raise ValueError(f"model must be one of {', '.join(ARCHITECTURES)}, or custom with its layers; "
+                             f"got {self.model!r}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
         if self.schedule not in SCHEDULES:
@@ -142,7 +147,7 @@ class Trainer:
                                                                              len(dataset.train_images))
         self.train_images = dataset.train_images[:n]
         self.train_labels = dataset.train_labels[:n].astype(np.int64)
-        self.model = build_model(config.model, seed=config.seed)
+        self.model = build_model(config.model, seed=config.seed, layers=config.layers).train(True)
         self.model.input_mean, self.model.input_std = normalization_stats(self.train_images)
         self.batches_per_epoch = -(-n // config.batch_size)
         self.schedule = LRSchedule(config.schedule, config.lr, config.epochs * self.batches_per_epoch)
@@ -157,6 +162,9 @@ class Trainer:
             state = load_checkpoint(self.checkpoint_path, self.model, self.optimizer)
             self.epochs_done, self.history = state["epoch"], state["history"]
             self.elapsed_before = state.get("elapsed_seconds", 0.0)
+            for _, layer in self.model.layers:  # dropout draws the masks it would have drawn next
+                if isinstance(layer, Dropout):
+                    layer.calls = self.epochs_done * self.batches_per_epoch
 
     def _epoch_batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Shuffled, normalised batch-last batches for one (1-based) epoch."""

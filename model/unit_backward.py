@@ -9,7 +9,8 @@ For a drawing and a target class t, with p = softmax(z) of the logits and L = -l
                       dL/dW[f, c, u, v] = sum_{y, x} delta[f, y, x] * x_pad[c, y s + u d, x s + v d]   (X * delta)
     below a max pool: dL/dx = delta of the window, at the window's first arg-max only; 0 elsewhere
     below an avg pool: dL/dx = delta / (KH KW) for every cell of the window
-    below a ReLU:     dL/dx = delta * [x > 0];  tanh: delta * A S (1 - tanh^2(S x))
+    below a ReLU:     dL/dx = delta * [x > 0];  tanh: delta * A S (1 - tanh^2(S x));  sigmoid: delta * s (1 - s)
+    below a batch norm (evaluation): dL/dx = delta * gamma_c / sqrt(running_var_c + eps);  dropout: delta
     below a linear:   dL/dx[d] = sum_k W[k, d] * delta[k]
 
 ``gradients`` runs the engine's own forward and backward (every layer in the order it is listed,
@@ -25,8 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.batchnorm import EPS, BatchNorm
 from model.conv import Conv2d
-from model.layers import Flatten, Linear, ReLU, Tanh
+from model.layers import Dropout, Flatten, Linear, ReLU, Sigmoid, Tanh
 from model.layout import to_batch_first
 from model.loss import softmax_cross_entropy
 from model.network import Sequential
@@ -49,7 +51,7 @@ class Gradients:
 
 def gradients(net: Sequential, image: np.ndarray, target: int | None = None) -> Gradients:
     """`image`: (28, 28) in 0..255; `target`: a class, or None for the top guess."""
-    work = copy.deepcopy(net)  # the layers keep caches: concurrent requests must not share them
+    work = copy.deepcopy(net).train(False)  # the layers keep caches: concurrent requests must not share them
     x = work.to_input(image[None])
     layer_outputs: dict[str, np.ndarray] = {}
     for name, layer in work.layers:
@@ -128,6 +130,15 @@ def explain_gradient(net: Sequential, image: np.ndarray, layer: str, unit: list[
         t = np.tanh(above.slope * x[unit])
         factor = float(above.amplitude * above.slope * (1 - t * t))
         terms = [GradientTerm(list(unit), factor, float(delta[unit]), factor * float(delta[unit]))]
+    elif isinstance(above, Sigmoid):
+        s = 0.5 * (1.0 + np.tanh(0.5 * float(x[unit])))
+        terms = [GradientTerm(list(unit), s * (1 - s), float(delta[unit]), s * (1 - s) * float(delta[unit]))]
+    elif isinstance(above, BatchNorm):
+        c = unit[0]
+        factor = float(above.params["weight"][c]) / float(np.sqrt(float(above.buffers["running_var"][c]) + EPS))
+        terms = [GradientTerm(list(unit), factor, float(delta[unit]), factor * float(delta[unit]))]
+    elif isinstance(above, Dropout):
+        terms = [GradientTerm(list(unit), 1.0, float(delta[unit]), float(delta[unit]))]
     elif isinstance(above, Flatten):
         k = int(np.ravel_multi_index(unit, x.shape))
         terms = [GradientTerm([k], 1.0, float(delta[k]), float(delta[k]))]
@@ -137,7 +148,8 @@ def explain_gradient(net: Sequential, image: np.ndarray, layer: str, unit: list[
     else:
         raise ValueError(f"no explanation for the gradient through a {above.kind} layer")
     rule = {Conv2d: "conv", MaxPool2d: "max pool", AvgPool2d: "avg pool", ReLU: "relu", Tanh: "tanh",
-            Flatten: "flatten", Linear: "linear"}[type(above)]
+            Sigmoid: "sigmoid", BatchNorm: "batch norm", Dropout: "dropout", Flatten: "flatten",
+            Linear: "linear"}[type(above)]
     ranked = sorted(terms, key=lambda t: -abs(t.product))
     shown, hidden = ranked[:TOP_TERMS], ranked[TOP_TERMS:]
     received = None
@@ -213,10 +225,12 @@ class FiniteDifference:
 
 def in_float64(net: Sequential) -> Sequential:
     """A copy of `net` computing in float64, for difference quotients that mean something."""
-    work = copy.deepcopy(net)
+    work = copy.deepcopy(net).train(False)
     for _, layer in work.layers:
-        for name in list(layer.params):
-            layer.params[name] = layer.params[name].astype(np.float64)
+        for store in (layer.params, layer.buffers):
+            for name in list(store):
+                if store[name].dtype.kind == "f":
+                    store[name] = store[name].astype(np.float64)
         layer.zero_grads()
     return work
 

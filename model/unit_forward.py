@@ -7,7 +7,9 @@ A unit is one number of one layer's output for one image: ``(c, y, x)`` of a fea
     max pool: a[c, y, x] = max_{u, v} x[c, y*s + u, x*s + v]   (the first arg-max, row by row, on ties)
     avg pool: a[c, y, x] = mean_{u, v} x[c, y*s + u, x*s + v]
     linear:   a[k] = b_k + sum_d W[k, d] * x[d]
-    ReLU:     a = max(x, 0);  tanh: a = A tanh(S x)
+    ReLU:     a = max(x, 0);  tanh: a = A tanh(S x);  sigmoid: a = 1 / (1 + e^-x)
+    batch norm (evaluation): a[c, ...] = gamma_c (x[c, ...] - running_mean_c) / sqrt(running_var_c + eps) + beta_c
+    dropout (evaluation): a = x
     flatten:  a[(c*H + h)*W + w] = x[c, h, w]
     softmax (after the last layer): p_k = exp(z_k - max z) / sum_j exp(z_j - max z)
 
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from model.layers import Flatten, Layer, Linear, ReLU, Tanh
+from model.batchnorm import EPS, BatchNorm
+from model.layers import Dropout, Flatten, Layer, Linear, ReLU, Sigmoid, Tanh
 from model.layout import to_batch_first
 from model.loss import softmax
 from model.network import Sequential
@@ -30,6 +33,7 @@ from model.conv import Conv2d
 from model.pooling import AvgPool2d, MaxPool2d
 
 TOP_INPUTS = 10  # a linear unit's inputs listed one by one; the rest are summed
+ACTIVATIONS = (ReLU, Tanh, Sigmoid)  # the functions applied unit by unit
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class UnitExplanation:
     rest_count: int = 0
     source: list[int] | None = None  # flatten: (c, h, w) the unit copies; ReLU/tanh: the same unit below
     then: dict | None = None  # the activation function right after (name, kind, value), if any
+    normalised: dict | None = None  # batch norm: input, running mean and variance, eps, gamma, beta
     softmax: dict | None = None  # last layer: logits, their max, exp(z - max), the sum, probabilities
 
 
@@ -78,9 +83,10 @@ def forward_as_listed(net: Sequential, image: np.ndarray) -> tuple[np.ndarray, l
     x = net.to_input(image[None])
     x0 = to_batch_first(x)[0]
     outputs = []
-    for _, layer in net.layers:
-        x = layer.forward(x, train=False)
-        outputs.append(to_batch_first(x)[0])
+    with net.evaluating():  # a trained network answers: dropout off, batch norm on its running statistics
+        for _, layer in net.layers:
+            x = layer.forward(x, train=False)
+            outputs.append(to_batch_first(x)[0])
     return x0, outputs
 
 
@@ -99,7 +105,7 @@ def explain_unit(net: Sequential, image: np.ndarray, layer: str, unit: list[int]
                 input_layer="input" if i == 0 else names[i - 1])
     parts = _terms(lay, below, unit)
     explanation = UnitExplanation(**base, **parts)
-    if i + 1 < len(names) and isinstance(net.layers[i + 1][1], (ReLU, Tanh)) and outputs[i + 1].shape == out.shape:
+    if i + 1 < len(names) and isinstance(net.layers[i + 1][1], ACTIVATIONS) and outputs[i + 1].shape == out.shape:
         nxt_name, nxt = net.layers[i + 1]
         explanation = replace(explanation, then={"layer": nxt_name, "kind": nxt.kind,
                                                "value": float(outputs[i + 1][tuple(unit)])})
@@ -128,8 +134,15 @@ def _terms(layer: Layer, x: np.ndarray, unit: tuple[int, ...]) -> dict:
     if isinstance(layer, Flatten):
         c, h, w = np.unravel_index(unit[0], x.shape)
         return {"pre_activation": float(x[c, h, w]), "source": [int(c), int(h), int(w)]}
-    if isinstance(layer, (ReLU, Tanh)):
+    if isinstance(layer, (*ACTIVATIONS, Dropout)):
         return {"pre_activation": float(x[unit]), "source": list(unit)}
+    if isinstance(layer, BatchNorm):
+        c = unit[0]
+        mean, var = (float(layer.buffers[k][c]) for k in ("running_mean", "running_var"))
+        gamma, beta = float(layer.params["weight"][c]), float(layer.params["bias"][c])
+        value = float(x[unit])
+        return {"pre_activation": gamma * (value - mean) / np.sqrt(var + EPS) + beta, "source": list(unit),
+                "normalised": {"input": value, "mean": mean, "var": var, "eps": EPS, "gamma": gamma, "beta": beta}}
     raise ValueError(f"no explanation for a {layer.kind} layer")
 
 

@@ -16,8 +16,9 @@ from typing import Any, Callable
 import numpy as np
 
 from model.architecture import ArchitectureError, PlannedLayer, plan
+from model.batchnorm import BatchNorm
 from model.conv import Conv2d
-from model.layers import Flatten, Linear, ReLU, Tanh
+from model.layers import Dropout, Flatten, Linear, ReLU, Sigmoid, Tanh
 from model.network import Sequential, read_weights
 from model.pooling import AvgPool2d, MaxPool2d
 
@@ -27,6 +28,7 @@ PRETRAINED_MLP = WEIGHTS_DIR / "mlp-mnist.npz"
 
 # MNIST's training-set pixel statistics (pixels / 255); the trainer measures them for other data.
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+INPUT_SHAPE = (1, 28, 28)  # what every network here reads: one 28 x 28 grey image
 
 
 def lenet5(seed: int = 0, dtype: Any = np.float32) -> Sequential:
@@ -62,7 +64,11 @@ def mlp(seed: int = 0, dtype: Any = np.float32) -> Sequential:
 ARCHITECTURES: dict[str, Callable[..., Sequential]] = {"lenet5": lenet5, "mlp": mlp}
 
 
-def build_model(name: str, seed: int = 0, dtype: Any = np.float32) -> Sequential:
+def build_model(name: str, seed: int = 0, dtype: Any = np.float32, layers: list[dict[str, Any]] | None = None
+                ) -> Sequential:
+    """A named network ("lenet5", "mlp"), or with ``layers`` ("custom") one described layer by layer."""
+    if layers is not None:
+        return from_spec(INPUT_SHAPE, layers, seed=seed, dtype=dtype)
     try:
         factory = ARCHITECTURES[name]
     except KeyError:
@@ -74,44 +80,68 @@ def load_model(path: str | Path) -> tuple[Sequential, dict[str, Any]]:
     """Builds the architecture named in the file and loads its weights -> (model, meta)."""
     state, meta = read_weights(path)
     arch = meta.get("architecture")
-    if arch not in ARCHITECTURES:
-        raise ValueError(f"{path}: unknown architecture {arch!r} (expected one of {', '.join(ARCHITECTURES)})")
-    model = build_model(arch)
+    if arch == "custom":
+        if not isinstance(meta.get("layers"), list):
+            raise ValueError(f"{path}: a custom network's file must describe its layers (meta 'layers')")
+        try:
+            model = from_spec(tuple(meta.get("input_shape", INPUT_SHAPE)), meta["layers"])
+        except (ArchitectureError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: its layers cannot be built: {exc}") from None
+    elif arch in ARCHITECTURES:
+        model = build_model(arch)
+    else:
+        raise ValueError(f"{path}: unknown architecture {arch!r} (expected one of {', '.join(ARCHITECTURES)}, "
+                         "or custom)")
+    model.train(False)  # loaded to answer: dropout off, batch norm on its running statistics
     model.load_state_dict(state)
     model.input_mean = float(meta.get("input_mean", MNIST_MEAN))
     model.input_std = float(meta.get("input_std", MNIST_STD))
     return model, meta
 
 
-def from_spec(input_shape: tuple[int, ...], specs: list[dict[str, Any]]) -> Sequential:
+def from_spec(input_shape: tuple[int, ...], specs: list[dict[str, Any]], seed: int = 0,
+              dtype: Any = np.float32) -> Sequential:
     """A network the learner describes, layer by layer (see ``model/architecture.py``), e.g.
     [{"kind": "conv", "channels": 6, "kernel": 5, "padding": 2, "bias": False}, {"kind": "relu"},
      {"kind": "maxpool", "kernel": 2}, {"kind": "flatten"}, {"kind": "linear", "features": 10}].
     The description is priced and checked first (``plan``), so an ArchitectureError naming the first
     layer that does not fit comes before any weight is allocated."""
     rows = plan(tuple(input_shape), specs)
+    rng = np.random.default_rng(seed)
     layers: list[tuple[str, Any]] = []
     shape = tuple(input_shape)
-    for row, spec in zip(rows, specs):
+    for i, (row, spec) in enumerate(zip(rows, specs)):
         kind = spec["kind"]
         if kind == "conv":
             layer = Conv2d(shape[0], spec["channels"], spec["kernel"], spec.get("stride") or 1,
-                           spec.get("padding") or 0, spec.get("dilation") or 1, spec.get("bias", True))
+                           spec.get("padding") or 0, spec.get("dilation") or 1, spec.get("bias", True), rng=rng,
+                           dtype=dtype)
         elif kind in ("maxpool", "avgpool"):
             if spec.get("padding") or (spec.get("dilation") or 1) != 1:
                 raise ArchitectureError(f"{row.name}: the engine's pooling has no padding or dilation")
             layer = (MaxPool2d if kind == "maxpool" else AvgPool2d)(spec["kernel"], spec.get("stride"))
         elif kind == "linear":
-            layer = Linear(shape[0], spec["features"], spec.get("bias", True))
+            layer = Linear(shape[0], spec["features"], spec.get("bias", True), rng=rng, dtype=dtype)
+        elif kind == "batchnorm":
+            layer = BatchNorm(shape[0], spatial=len(shape) == 3, dtype=dtype)
+        elif kind == "dropout":
+            layer = Dropout(spec.get("p", 0.5), seed=seed * 1000 + i)  # each its own masks
+        elif kind == "tanh":
+            layer = Tanh(lecun=bool(spec.get("lecun")))
         else:
-            layer = {"relu": ReLU, "tanh": Tanh, "flatten": Flatten}[kind]()
+            layer = {"relu": ReLU, "sigmoid": Sigmoid, "flatten": Flatten}[kind]()
         layers.append((row.name, layer))
         shape = row.output_shape
-    return Sequential(layers, input_shape=tuple(input_shape), architecture="custom")
+    net = Sequential(layers, input_shape=tuple(input_shape), architecture="custom", input_mean=MNIST_MEAN,
+                     input_std=MNIST_STD)
+    net.layer_specs = [dict(spec) for spec in specs]  # saved in the file's meta, so it can be rebuilt
+    return net
 
 
 def spec_of(net: Sequential) -> list[dict[str, Any]]:
     """A built network's description, layer by layer: what ``from_spec`` and ``plan`` take."""
+    if net.layer_specs is not None:
+        return [dict(spec) for spec in net.layer_specs]
     specs: list[dict[str, Any]] = []
     for _, layer in net.layers:
         if isinstance(layer, Conv2d):
@@ -123,6 +153,12 @@ def spec_of(net: Sequential) -> list[dict[str, Any]]:
                           "kernel": layer.kernel_size[0], "stride": layer.stride})
         elif isinstance(layer, Linear):
             specs.append({"kind": "linear", "features": layer.out_features, "bias": "bias" in layer.params})
+        elif isinstance(layer, BatchNorm):
+            specs.append({"kind": "batchnorm"})
+        elif isinstance(layer, Dropout):
+            specs.append({"kind": "dropout", "p": layer.p})
+        elif isinstance(layer, Tanh) and layer.lecun:
+            specs.append({"kind": "tanh", "lecun": True})
         else:
             specs.append({"kind": layer.kind.lower()})
     return specs

@@ -79,10 +79,10 @@ def test_a_huge_network_is_counted_without_allocating_it():
 @pytest.mark.parametrize("specs,message", [
     ([{"kind": "conv", "channels": 6, "kernel": 5}, {"kind": "maxpool", "kernel": 2},
       {"kind": "conv", "channels": 16, "kernel": 5}, {"kind": "maxpool", "kernel": 2},
-      {"kind": "conv", "channels": 8, "kernel": 5}], "conv3: a 5x5 kernel does not fit the 4x4 maps from maxpool2"),
+      {"kind": "conv", "channels": 8, "kernel": 5}], "conv3: a 5x5 kernel does not fit the 4x4 maps from pool2"),
     ([{"kind": "linear", "features": 10}], "fc1: a linear layer needs a flat input, but the input gives 1 map of 28x28"),
     ([{"kind": "flatten"}, {"kind": "conv", "channels": 2, "kernel": 3}], "conv1: a conv layer needs maps, but "
-     "flatten1 gives 784 numbers"),
+     "flatten gives 784 numbers"),
     ([{"kind": "conv", "kernel": 3}], "conv1 (conv) needs channels"),
     ([{"kind": "conv", "channels": 1, "kernel": 3, "dilation": 20}], "with dilation 20 (spanning 41x41)"),
 ])

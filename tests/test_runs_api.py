@@ -234,7 +234,7 @@ def test_weights_before_the_first_epoch_are_409(api):
     ({"epochs": 300}, "epochs must be at most 200"),
     ({"batch_size": 0}, "batch size must be at least 1"),
     ({"momentum": 1}, "momentum must be at most 0.999"),
-    ({"model": "vgg"}, "model must be one of 'lenet5' or 'mlp'"),
+    ({"model": "vgg"}, "model must be one of 'lenet5', 'mlp' or 'custom'"),
     ({"optimizer": "rmsprop"}, "'sgd', 'momentum', 'nesterov' or 'adam'"),
     ({"dataset": "cifar"}, "'mnist' or 'fashion-mnist'"),
     ({"train_size": 0}, "train size must be at least 1"),

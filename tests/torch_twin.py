@@ -19,3 +19,44 @@ def torch_lenet5(torch, net: Sequential):  # noqa: ANN001, ANN201  (torch is the
         twin.add_module(name, module)
     twin.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in net.state_dict().items()})
     return twin
+
+
+def torch_twin(torch, net: Sequential):  # noqa: ANN001, ANN201
+    """Any network of ours as a ``torch.nn.Sequential`` with the same names, its weights and buffers
+    loaded strictly, in evaluation mode when ours is (float64 when ours is)."""
+    from model.batchnorm import BatchNorm
+    from model.conv import Conv2d
+    from model.layers import Dropout, Flatten, Linear, ReLU, Sigmoid, Tanh
+    from model.pooling import AvgPool2d, MaxPool2d
+
+    nn = torch.nn
+
+    class ScaledTanh(nn.Module):
+        def forward(self, x):  # noqa: ANN001, ANN202
+            return 1.7159 * torch.tanh(x * (2.0 / 3.0))
+
+    twin = nn.Sequential()
+    for name, layer in net.layers:
+        if isinstance(layer, Conv2d):
+            w = layer.params["weight"]
+            module = nn.Conv2d(w.shape[1], w.shape[0], tuple(w.shape[2:]), layer.stride, layer.pad, layer.dilation,
+                               bias="bias" in layer.params)
+        elif isinstance(layer, (MaxPool2d, AvgPool2d)):
+            module = (nn.MaxPool2d if isinstance(layer, MaxPool2d) else nn.AvgPool2d)(layer.kernel_size, layer.stride)
+        elif isinstance(layer, Linear):
+            module = nn.Linear(layer.in_features, layer.out_features, bias="bias" in layer.params)
+        elif isinstance(layer, BatchNorm):
+            module = (nn.BatchNorm2d if layer.spatial else nn.BatchNorm1d)(layer.channels)
+        elif isinstance(layer, Dropout):
+            module = nn.Dropout(layer.p)
+        elif isinstance(layer, Tanh):
+            module = ScaledTanh() if layer.lecun else nn.Tanh()
+        else:
+            module = {ReLU: nn.ReLU, Sigmoid: nn.Sigmoid, Flatten: nn.Flatten}[type(layer)]()
+        twin.add_module(name, module)
+    state = net.state_dict()
+    if next(iter(state.values())).dtype == np.float64:
+        twin.double()
+    twin.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items()})
+    twin.train(any(layer.training for _, layer in net.layers))
+    return twin

@@ -91,7 +91,8 @@ class ContributionOut(BaseModel):
 class GradientTermOut(BaseModel):
     unit: list[int] = Field(..., description="The unit of the layer above whose delta this term uses.")
     factor: float = Field(..., description="Its weight (conv, linear), 1 or 0 (max pool: arg-max or not), "
-                          "1/area (avg pool), or the activation's slope (ReLU, tanh).")
+                          "1/area (avg pool), the activation's slope (ReLU, tanh, sigmoid), gamma / sqrt(var + eps) "
+                          "(batch norm) or 1 (dropout, which answers as the identity).")
     delta: float
     product: float
 
@@ -127,6 +128,8 @@ class UnitExplanationOut(BaseModel):
     rest_count: int = 0
     source: list[int] | None = None
     then: dict[str, str | float] | None = None
+    normalised: dict[str, float] | None = Field(None, description="Batch norm: the input, the running mean and "
+                                                "variance, eps, gamma and beta of the formula.")
     softmax: dict[str, float | list[float]] | None = None
     target: int
     gradient: GradientOut

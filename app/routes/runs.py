@@ -23,15 +23,17 @@ from pydantic import BaseModel, Field, model_validator
 from app.guards.json_body import GuardedRoute
 from app.guards.origin import origin_allowed
 from app.api_models import Body, Whole, whole
-from app.deps import RunsDep
+from app.deps import RunsDep, SettingsDep
 from app.model_state import ModelState
+from app.network_specs import LayerList, specs_of
 from app.runs.hub import Viewer
 from app.runs.manager import RunError, RunManager
 from app.runs.status import RunStatus
 from app.runs.store import RunRecord
+from model.architecture import ArchitectureError, trainable_plan
 from model.optim import OPTIMIZERS, SCHEDULES
 from model.training import TrainConfig
-from model.zoo import ARCHITECTURES, load_model
+from model.zoo import ARCHITECTURES, INPUT_SHAPE, load_model
 
 router = APIRouter(tags=["runs"], route_class=GuardedRoute)
 
@@ -48,7 +50,10 @@ def _bounded(name: str, description: str | None = None) -> Any:
 class RunConfig(Body):
     """A run's hyper-parameters: TrainConfig's, with its defaults and ranges, and the dataset."""
 
-    model: Literal[tuple(ARCHITECTURES)] = Field(DEFAULTS.model, title="model")  # type: ignore[valid-type]
+    model: Literal[(*ARCHITECTURES, "custom")] = Field(  # type: ignore[valid-type]
+        DEFAULTS.model, title="model", description="A named network, or `custom`: the `layers` given.")
+    layers: LayerList | None = Field(None, description="A network of your own, layer by layer (as POST "
+                                     "/api/networks checks it); `model` is then `custom`.")
     optimizer: Literal[OPTIMIZERS] = Field(DEFAULTS.optimizer, title="optimizer")  # type: ignore[valid-type]
     lr: float = _bounded("lr", "Peak learning rate.")
     momentum: float = _bounded("momentum")
@@ -60,6 +65,14 @@ class RunConfig(Body):
     seed: Whole = _bounded("seed")
     schedule: Literal[SCHEDULES] = Field(DEFAULTS.schedule, title="schedule")  # type: ignore[valid-type]
     dataset: Literal["mnist", "fashion-mnist"] = Field("mnist", title="dataset")
+
+    @model_validator(mode="after")
+    def custom_means_layers(self) -> RunConfig:
+        if self.layers is not None:
+            self.model = "custom"
+        elif self.model == "custom":
+            raise ValueError("a custom model needs its layers: describe them in `layers`")
+        return self
 
     @model_validator(mode="after")
     def nesterov_needs_momentum(self) -> RunConfig:
@@ -124,10 +137,19 @@ RESPONSES = {404: {"description": "No such run."}, 409: {"description": "Not all
 
 
 @router.post("/api/runs", status_code=201, response_model=RunSummary, summary="Start a training run",
-             responses={422: {"description": "A value out of range, or the dataset is not installed."},
+             responses={422: {"description": "A value out of range, a network that cannot be built or is past "
+                                             "the server's limits, or the dataset is not installed."},
                         429: {"description": "The queue is full."}})
-def create_run(config: RunConfig, runs: RunsDep) -> RunSummary:
-    record = _call(runs.create, config.model_dump())
+def create_run(config: RunConfig, runs: RunsDep, settings: SettingsDep) -> RunSummary:
+    """A named network, or your own `layers` (within this server's limits, ending in 10 scores:
+    the 422 names the layer that does not fit)."""
+    body = config.model_dump(exclude={"layers"}) | {"layers": None if config.layers is None else specs_of(config.layers)}
+    if body["layers"] is not None:
+        try:
+            trainable_plan(INPUT_SHAPE, body["layers"], settings.network_limits)
+        except ArchitectureError as exc:
+            raise HTTPException(422, str(exc)) from None
+    record = _call(runs.create, body)
     return _summary(runs, runs.get(record.id))
 
 

@@ -68,12 +68,17 @@ def encode_kernels(name: str, weights: np.ndarray) -> dict[str, Any]:
 
 
 def weights_message(model: Any, step: int) -> dict[str, Any]:
-    """conv1 and conv2 for LeNet-5; for the MLP, the first 16 units of fc1 as 28x28 pictures."""
+    """Every conv layer's kernels (conv1 and conv2 for LeNet-5); for a network with none (the MLP),
+    the first 16 units of the linear layer that reads the flattened image, as 28x28 pictures."""
     names = [n for n, layer in model.layers if layer.kind == "Conv2d"]
     if names:
         layers = [encode_kernels(n, model[n].params["weight"]) for n in names]
     else:
-        layers = [encode_kernels("fc1", model["fc1"].params["weight"][:16].reshape(16, 1, 28, 28))]
+        side = model.input_shape[-1]
+        first = next(((n, layer) for n, layer in model.layers
+                      if layer.kind == "Linear" and layer.in_features == side * side), None)
+        layers = [] if first is None else [
+            encode_kernels(first[0], first[1].params["weight"][:16].reshape(-1, 1, side, side))]
     return {"type": "weights", "step": step, "layers": layers}
 
 

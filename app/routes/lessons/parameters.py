@@ -7,49 +7,21 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field
 
 from app.guards.json_body import GuardedRoute
-from app.api_models import Body, Whole, whole
+from app.api_models import Body, whole
+from app.network_specs import LayerList, specs_of
 from model.architecture import ArchitectureError, PlannedLayer, plan, totals
 from model.zoo import build_model, plan_of
 
 router = APIRouter(route_class=GuardedRoute)
 
 
-class ConvLayer(Body):
-    kind: Literal["conv"] = Field(..., title="kind")
-    channels: Whole = Field(..., ge=1, le=1024, title="channels", description="Output channels.")
-    kernel: Whole = Field(..., ge=1, le=15, title="kernel")
-    stride: whole(1, 8) | None = Field(None, title="stride", description="Default 1.")
-    padding: whole(0, 14) | None = Field(None, title="padding", description="Default 0.")
-    dilation: whole(1, 8) | None = Field(None, title="dilation", description="Default 1.")
-    bias: StrictBool = True
-
-
-class PoolLayer(Body):
-    kind: Literal["maxpool", "avgpool"] = Field(..., title="kind")
-    kernel: Whole = Field(..., ge=1, le=15, title="kernel")
-    stride: whole(1, 8) | None = Field(None, title="stride", description="Default: the kernel size.")
-
-
-class ActivationLayer(Body):
-    kind: Literal["relu", "tanh", "flatten"] = Field(..., title="kind")
-
-
-class LinearLayer(Body):
-    kind: Literal["linear"] = Field(..., title="kind")
-    features: Whole = Field(..., ge=1, le=100_000, title="features", description="Output features.")
-    bias: StrictBool = True
-
-
-LayerSpec = Annotated[ConvLayer | PoolLayer | ActivationLayer | LinearLayer, Field(discriminator="kind")]
-
-
 class ArchitectureIn(Body):
     input: Annotated[list[whole(1, 1024)], Field(min_length=3, max_length=3)] = Field(  # type: ignore[valid-type]
         [1, 28, 28], title="the input", description="[C, H, W], each 1 to 1024.")
-    layers: list[LayerSpec] = Field(..., min_length=1, max_length=30, title="layer")
+    layers: LayerList
 
 
 class ParamRow(BaseModel):
@@ -90,7 +62,7 @@ def parameters(model: Annotated[Literal["lenet5", "mlp"], Query()] = "lenet5") -
              responses={422: {"description": "A layer that lacks a size, or does not fit its input."}})
 def custom_parameters(body: ArchitectureIn) -> ParamsOut:
     try:
-        rows = plan(tuple(body.input), [layer.model_dump(exclude_none=True) for layer in body.layers])
+        rows = plan(tuple(body.input), specs_of(body.layers))
     except ArchitectureError as exc:
         raise HTTPException(422, str(exc)) from None
     return _params("custom", rows)

@@ -14,6 +14,10 @@ import { formatSignificant, MINUS, TIMES } from "./numbers.js";
 const EXPLAINED = ["explainedLayer", "explainedUnit", "explainedActivation", "explainedGrad"];
 const SHOWN_CHANNELS = 2; // conv channels open at first (the largest |sum|); the rest fold away
 
+// A unit-by-unit layer above passes the gradient back times one factor: what that factor is.
+const ONE_TERM = { relu: "[x > 0]", tanh: "the slope of tanh", sigmoid: `s (1 ${MINUS} s)`,
+  "batch norm": "γ / √(var + ε)", dropout: "1 (dropout is off once trained)" };
+
 const fmt = (v) => (v === null || v === undefined ? "pad" : formatSignificant(v, 4));
 const signed = (v) => (v < 0 ? ` ${MINUS} ${fmt(-v)}` : ` + ${fmt(v)}`);
 
@@ -121,6 +125,20 @@ function forwardParts(e) {
     return [el("p", "up-formula", `max(x, 0) of the same unit of ${e.input_layer}: max(${fmt(e.pre_activation)}, 0) = ${fmt(e.activation)}.`)];
   }
   if (e.kind === "Tanh") return [el("p", "up-formula", `tanh of ${fmt(e.pre_activation)} from ${e.input_layer}: ${fmt(e.activation)}.`)];
+  if (e.kind === "Sigmoid") {
+    return [el("p", "up-formula", `1 / (1 + e^${MINUS}x) of ${fmt(e.pre_activation)} from ${e.input_layer}: ${fmt(e.activation)}.`)];
+  }
+  if (e.kind === "Dropout") {
+    return [el("p", "up-formula", `The same unit of ${e.input_layer}, ${fmt(e.activation)}: a trained network answers `
+      + "with dropout off (it zeroes values only while training, and scales the rest to make up for them).")];
+  }
+  if (e.normalised) {
+    const n = e.normalised;
+    return [el("p", "up-formula", `Batch norm, with the mean and variance its channel had over the training batches: `
+      + `γ (x ${MINUS} mean) / √(var + ε) + β:`),
+    el("p", "up-sum", `${fmt(n.gamma)} ${TIMES} (${fmt(n.input)} ${MINUS} ${fmt(n.mean)}) / √(${fmt(n.var)} + ${n.eps}) `
+      + `${signed(n.beta).trim()} = ${fmt(e.pre_activation)}`)];
+  }
   if (e.kind === "Flatten") {
     return [el("p", "up-formula", `A copy of ${e.input_layer}'s ${unitName(e.source)}: the maps laid end to end, `
       + "channel by channel and row by row.")];
@@ -143,9 +161,9 @@ function backwardParts(e) {
       : `It is not the first largest value of its window in ${g.above}, so no gradient reaches it: 0.`));
     return parts;
   }
-  if (g.rule === "relu" || g.rule === "tanh") {
+  if (g.rule in ONE_TERM) {
     const [t] = g.terms;
-    parts.push(el("p", "up-sum", `${g.rule === "relu" ? "[x > 0]" : "the slope of tanh"} ${TIMES} dL/d(${g.above}) = `
+    parts.push(el("p", "up-sum", `${ONE_TERM[g.rule]} ${TIMES} dL/d(${g.above}) = `
       + `${fmt(t.factor)} ${TIMES} ${fmt(t.delta)} = ${fmt(g.grad)}`));
     return parts;
   }
