@@ -84,7 +84,8 @@ def check_network(body: NetworkIn, settings: SettingsDep) -> NetworkOut:
     return planned_network(body.layers, settings.network_limits)
 
 
-@router.get("/presets", response_model=list[PresetOut], summary="Networks to start from")
+@router.get("/presets", response_model=list[PresetOut], response_model_exclude_none=True,
+            summary="Networks to start from")
 def presets() -> list[PresetOut]:
     """LeNet-5, the MLP, ConvNetJS's MNIST net, a modern small net and LeNet-5 as in 1998."""
     return [PresetOut(name=name, label=p["label"], layers=p["layers"]) for name, p in PRESETS.items()]

@@ -27,7 +27,8 @@ router = APIRouter(include_in_schema=False)
 # Labels, help texts and the labels of each choice; defaults and ranges come from RunConfig.
 FIELD_TEXT: dict[str, dict[str, Any]] = {
     "model": {"label": "Network", "choices": {"lenet5": f"LeNet-5 ({LENET5_PARAMS:,} parameters)",
-                                               "mlp": f"MLP 784-300-50-10 ({MLP_PARAMS:,} parameters)"}},
+                                               "mlp": f"MLP 784-300-50-10 ({MLP_PARAMS:,} parameters)",
+                                               "custom": "Your own network (design it on the right)"}},
     "dataset": {"label": "Data", "choices": {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}},
     "optimizer": {"label": "Optimizer", "choices": {"sgd": "SGD", "momentum": "SGD + momentum",
                                                      "nesterov": "SGD + Nesterov momentum", "adam": "Adam"}},

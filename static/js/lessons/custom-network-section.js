@@ -3,23 +3,11 @@
 // When the engine refuses it, the message names the layer as the editor numbers it ("layer 3's
 // kernel size") and that layer is marked.
 
-import { ArchitectureEditor, LENET5, MLP, NAMED_KINDS, networkFieldName, networkPath } from "./architecture-editor.js";
+import { ArchitectureEditor, LENET5, MLP, layerOfMessage, networkFieldName, networkPath } from "../shared/architecture-editor.js";
 import { customParameters } from "./lessons-api.js";
 import { LiveSection } from "./live-section.js";
 import { customComparisonText } from "./parameter-sentences.js";
 import { paramTable } from "./parameter-table.js";
-
-/** The editor's row (1-based) a refusal is about: "layer 3 (conv) needs channels" -> 3; a message
- * that starts with a layer's name ("fc1: ...", "conv2 would output ...") -> that layer's row; 0 if none. */
-export function layerOfMessage(message, layers) {
-  const numbered = /^layer (\d+)\b/i.exec(message);
-  if (numbered) return Number(numbered[1]);
-  const named = /^([a-z]+?)(\d+)\b/i.exec(message);
-  const kind = named && NAMED_KINDS[named[1].toLowerCase()];
-  if (!kind || !layers) return 0;
-  const rows = layers.flatMap((layer, i) => (layer.kind === kind ? [i + 1] : []));
-  return rows[Number(named[2]) - 1] ?? 0;
-}
 
 export class CustomNetworkSection {
   /** `lenetTotal()` -> LeNet-5's count once part 1 has it, else null. */

@@ -1,7 +1,7 @@
 // The training page's parts and its state, in one object every controller module is handed:
 //
 //   page.root    the [data-training-page] element (its data-* attributes say what is on screen)
-//   page.views   the widgets: form, status, list, kernels, probe (and probeUnit, its picked unit),
+//   page.views   the widgets: form, designer (your own network), status, list, kernels, probe (and probeUnit, its picked unit),
 //                confusion, missed, compare, lossChart, accuracyChart
 //   page.series  the watched run's batches and epochs (RunSeries), as the charts draw them
 //   page.state   watched: the run on screen (see run-watcher.js), runs: the last list of runs,
@@ -14,6 +14,7 @@ import { COLORS, LineChart, percent, plain } from "./charts.js";
 import { CompareView } from "./compare-view.js";
 import { ConfusionView, MisclassifiedView } from "./evaluation-views.js";
 import { KernelsView, ProbeView } from "./network-views.js";
+import { NetworkDesigner } from "./network-designer.js";
 import { ProbeInspector } from "./probe-inspector.js";
 import { RunForm } from "./run-form.js";
 import { RunList } from "./run-list.js";
@@ -49,6 +50,7 @@ export function createTrainingPage(root) {
   const probe = new ProbeView(part("probe-view"));
   const views = {
     form,
+    designer: new NetworkDesigner(part("network-designer")),
     status: new RunStatus(part("run-status"), sizes),
     list: new RunList(part("run-list"), sizes),
     kernels: new KernelsView(part("kernels-view")),

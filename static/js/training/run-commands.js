@@ -14,7 +14,16 @@ const NO_SERVER = "Could not reach the server.";
 
 /** POSTs the form's `config`; watches the new run, or marks the fields the server refused. */
 export async function startRun(page, config) {
-  const { form, status } = page.views;
+  const { form, status, designer } = page.views;
+  if (config.model === "custom") {
+    const own = designer.read();
+    if (own.error) {
+      form.showErrors({ "": own.error });
+      designer.refused(own.error);
+      return;
+    }
+    config = { ...config, layers: own.layers };
+  }
   form.setBusy(true);
   try {
     const run = await createRun(config);
@@ -27,6 +36,7 @@ export async function startRun(page, config) {
     await refreshList(page);
   } catch (error) {
     form.showErrors(error instanceof ApiError ? errorsByField(error, form.fieldNames) : { "": NO_SERVER });
+    if (config.layers && error instanceof ApiError) designer.refused(error.message);
     form.focusFirstError();
   } finally {
     form.setBusy(false);

@@ -1,6 +1,7 @@
 // The hyper-parameter form: presets, the quick training-set sizes, errors next to each field.
 // Submitting dispatches "run-start" (detail: {config}) on the form; the page posts it and hands
-// any error answer back with showErrors().
+// any error answer back with showErrors(). A change of Network dispatches "model-change"
+// (detail: {model}), so the page can show the network designer for "custom".
 
 import { readConfig } from "./form-values.js";
 
@@ -67,6 +68,11 @@ export class RunForm {
 
   /** Reflects the form in the buttons: which preset and size match, whether momentum is used. */
   sync() {
+    const model = this.controls.model.value;
+    if (model !== this.model) {
+      this.model = model;
+      this.form.dispatchEvent(new CustomEvent("model-change", { bubbles: true, detail: { model } }));
+    }
     const momentumUsed = ["momentum", "nesterov"].includes(this.controls.optimizer.value);
     this.controls.momentum.disabled = !momentumUsed;
     this.form.querySelector('[data-field="momentum"]').classList.toggle("is-unused", !momentumUsed);

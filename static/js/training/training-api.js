@@ -32,3 +32,11 @@ export async function fetchWeights(id) {
 export function explainProbeUnit(body, signal) {
   return postJson("/api/digits/explain", { ...body, weights: "probe" }, { signal });
 }
+
+/** POST /api/networks: {layers} -> every layer's shape, parameters (with the formula), multiply-adds
+ * and receptive field, the totals and the server's limits; a 422 names the layer that does not fit. */
+export function checkNetwork(body, signal) {
+  return postJson("/api/networks", body, { signal });
+}
+
+export const networkPresets = () => getJson("/api/networks/presets");

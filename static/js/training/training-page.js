@@ -22,6 +22,8 @@ import { watch } from "./run-watcher.js";
 function listen(page) {
   const { root, state, views } = page;
   root.addEventListener("run-start", (event) => startRun(page, event.detail.config));
+  root.addEventListener("model-change", (event) => views.designer.show(event.detail.model === "custom"));
+  views.designer.show(views.form.controls.model.value === "custom");
   root.addEventListener("run-command", (event) => runCommand(page, event.detail.action));
   root.addEventListener("run-select", (event) => {
     const { id } = event.detail;

@@ -1,40 +1,64 @@
 // A network the learner describes, layer by layer: a list of rows, each a kind (conv, pooling,
-// activation, flatten, linear) with the numbers that kind needs, plus the input shape. It builds
-// the body of POST /api/lessons/parameters; it does not fetch. It also names what an API path
-// into that body points at as the lesson says it ("layer 3's kernel size"), for the messages.
+// batch norm, an activation, dropout, flatten, linear) with the numbers that kind needs, plus the
+// input shape. It builds the body of POST /api/lessons/parameters and POST /api/networks; it does
+// not fetch. It also names what an API path into that body points at as the pages say it
+// ("layer 3's kernel size"), and which row a refusal is about, for the messages.
 //
-// Markup contract (templates/lessons/parameters.html): a [data-architecture] element holding
-// input[data-input="c|h|w"], an <ol data-layers>, select[data-add-kind] and button[data-add].
+// Markup contract (templates/lessons/parameters.html, templates/training.html): a
+// [data-architecture] element holding an <ol data-layers>, select[data-add-kind] and
+// button[data-add], and input[data-input="c|h|w"] where the input shape can be edited (without
+// them the input is one 28 x 28 image).
 //
 // Events, dispatched on the root element:
 //   "architecture-edit"  detail {reason: "field" | "add" | "remove" | "move" | "load"}
 
-import { el } from "../shared/dom.js";
-import { capitalise } from "../shared/words.js";
+import { el } from "./dom.js";
+import { capitalise } from "./words.js";
 
+// flag: a checkbox for a true/false option (tanh's "lecun"); note: what a row without numbers does.
 const KINDS = {
-  conv: { label: "Convolution", fields: ["channels", "kernel", "stride", "padding"], bias: true },
+  conv: { label: "Convolution", fields: ["channels", "kernel", "stride", "padding", "dilation"], bias: true },
   maxpool: { label: "Max pooling", fields: ["kernel", "stride"] },
   avgpool: { label: "Average pooling", fields: ["kernel", "stride"] },
+  batchnorm: { label: "Batch norm", fields: [], note: "a scale and a shift per channel" },
   relu: { label: "ReLU", fields: [] },
-  tanh: { label: "Tanh", fields: [] },
-  flatten: { label: "Flatten", fields: [] },
+  tanh: { label: "Tanh", fields: [], flag: { name: "lecun", label: "scaled, 1.7159 tanh(2x/3)" } },
+  sigmoid: { label: "Sigmoid", fields: [] },
+  dropout: { label: "Dropout", fields: ["p"] },
+  flatten: { label: "Flatten", fields: [], note: "C\u00d7H\u00d7W \u2192 one long vector" },
   linear: { label: "Linear", fields: ["features"], bias: true },
 };
-const FIELD_LABELS = { channels: "channels", kernel: "kernel", stride: "stride", padding: "padding", features: "features" };
+const FIELD_LABELS = { channels: "channels", kernel: "kernel", stride: "stride", padding: "padding",
+  dilation: "dilation", features: "features", p: "p" };
+const DECIMAL = new Set(["p"]); // fields that take any number, not only whole ones
 const DEFAULTS = {
   conv: { channels: 8, kernel: 3, padding: 1, bias: true },
   maxpool: { kernel: 2 },
   avgpool: { kernel: 2 },
+  dropout: { p: 0.5 },
   linear: { features: 10, bias: true },
 };
+const PLACEHOLDERS = { padding: "0", dilation: "1" };
 
 const FIELD_WORDS = { channels: "number of channels", kernel: "kernel size", stride: "stride", padding: "padding",
-  dilation: "dilation", features: "number of features", bias: "bias", kind: "kind" };
+  dilation: "dilation", features: "number of features", bias: "bias", kind: "kind", p: "dropout chance p",
+  lecun: "scaling" };
 const AXES = ["channels", "height", "width"];
-// The server's names for layers ("conv2", "fc1") and the editor's kinds they count.
-export const NAMED_KINDS = { conv: "conv", fc: "linear", linear: "linear", maxpool: "maxpool", avgpool: "avgpool",
-  relu: "relu", tanh: "tanh", flatten: "flatten" };
+// The server's names for layers ("conv2", "pool1", "bn1", "fc1", "flatten") and the kinds they count.
+export const NAMED_KINDS = { conv: ["conv"], fc: ["linear"], linear: ["linear"], pool: ["maxpool", "avgpool"],
+  bn: ["batchnorm"], relu: ["relu"], tanh: ["tanh"], sigmoid: ["sigmoid"], dropout: ["dropout"], flatten: ["flatten"] };
+
+/** The editor's row (1-based) a refusal is about: "layer 3 (conv) needs channels" -> 3; a message
+ * that starts with a layer's name ("fc1: ...", "pool2 ...", "flatten ...") -> that layer's row; 0 if none. */
+export function layerOfMessage(message, layers) {
+  const numbered = /^layer (\d+)\b/i.exec(message);
+  if (numbered) return Number(numbered[1]);
+  const named = /^([a-z]+?)(\d*)\b/i.exec(message);
+  const kinds = named && NAMED_KINDS[named[1].toLowerCase()];
+  if (!kinds || !layers) return 0;
+  const rows = layers.flatMap((layer, i) => (kinds.includes(layer.kind) ? [i + 1] : []));
+  return rows[Number(named[2] || 1) - 1] ?? 0;
+}
 const KIND_TAGS = new Set(Object.keys(KINDS)); // a layer's fields are checked as its kind: ["layers", 2, "maxpool", "kernel"]
 
 /** An API path into the network without the kind a layer's fields are checked as:
@@ -67,7 +91,7 @@ export class ArchitectureEditor {
   constructor(root) {
     this.root = root;
     this.list = root.querySelector("[data-layers]");
-    this.inputs = ["c", "h", "w"].map((a) => root.querySelector(`input[data-input="${a}"]`));
+    this.inputs = ["c", "h", "w"].map((a) => root.querySelector(`input[data-input="${a}"]`)).filter(Boolean);
     this.addKind = root.querySelector("[data-add-kind]");
     for (const [kind, spec] of Object.entries(KINDS)) this.addKind.add(new Option(spec.label, kind));
     this.addKind.value = "conv";
@@ -105,13 +129,18 @@ export class ArchitectureEditor {
     const whole = (box, name) => {
       const text = box.value.trim();
       if (text === "") return { value: null };
-      const value = Number(text);
-      if (!Number.isInteger(value)) {
+      const value = Number(text.replace("\u2212", "-"));
+      const decimal = DECIMAL.has(box.dataset.field);
+      if (decimal ? !Number.isFinite(value) : !Number.isInteger(value)) {
         box.setAttribute("aria-invalid", "true");
-        return { error: `${name} must be a whole number.` };
+        return { error: `${name} must be a ${decimal ? "number" : "whole number"}.` };
       }
       return { value };
     };
+    if (!this.inputs.length) {
+      const layers = this.#readLayers(whole);
+      return layers.error ? layers : { body: { input: [1, 28, 28], layers } };
+    }
     const input = [];
     for (const [i, box] of this.inputs.entries()) {
       const got = whole(box, `The input\u2019s ${["channels", "height", "width"][i]}`);
@@ -122,6 +151,12 @@ export class ArchitectureEditor {
       }
       input.push(got.value);
     }
+    const layers = this.#readLayers(whole);
+    return layers.error ? layers : { body: { input, layers } };
+  }
+
+  /** The rows as specs, or {error} for the first box that does not hold a number. */
+  #readLayers(whole) {
     const layers = [];
     for (const [n, li] of [...this.list.children].entries()) {
       const kind = li.querySelector("select[data-kind]").value;
@@ -133,9 +168,11 @@ export class ArchitectureEditor {
       }
       const bias = li.querySelector("input[data-bias]");
       if (bias) layer.bias = bias.checked;
+      const flag = li.querySelector("input[data-flag]");
+      if (flag) layer[flag.dataset.flag] = flag.checked;
       layers.push(layer);
     }
-    return { body: { input, layers } };
+    return layers;
   }
 
   /** Mark layer `n` (1-based) as the one an error is about; 0 clears. */
@@ -186,13 +223,15 @@ export class ArchitectureEditor {
       label.append(el("span", "", FIELD_LABELS[name]));
       const box = el("input", "control");
       box.type = "number";
-      box.min = name === "padding" ? "0" : "1";
-      box.step = "1";
-      box.inputMode = "numeric";
+      const decimal = DECIMAL.has(name);
+      box.min = name === "padding" || decimal ? "0" : "1";
+      box.step = decimal ? "any" : "1";
+      box.inputMode = decimal ? "decimal" : "numeric";
+      if (decimal) box.classList.add("ls-decimal");
       box.dataset.field = name;
       box.value = layer[name] ?? "";
       if (name === "stride" && layer[name] === undefined) box.placeholder = layer.kind === "conv" ? "1" : "auto";
-      if (name === "padding" && layer[name] === undefined) box.placeholder = "0";
+      if (name in PLACEHOLDERS && layer[name] === undefined) box.placeholder = PLACEHOLDERS[name];
       label.append(box);
       fields.append(label);
     }
@@ -205,8 +244,16 @@ export class ArchitectureEditor {
       label.append(box, el("span", "", "bias"));
       fields.append(label);
     }
-    if (!spec.fields.length && !spec.bias) {
-      fields.append(el("span", "ls-layer-none", layer.kind === "flatten" ? "C\u00d7H\u00d7W \u2192 one long vector" : "no parameters"));
+    if (spec.flag) {
+      const label = el("label", "ls-layer-field ls-layer-check");
+      const box = el("input");
+      box.type = "checkbox";
+      box.dataset.flag = spec.flag.name;
+      box.checked = Boolean(layer[spec.flag.name]);
+      label.append(box, el("span", "", spec.flag.label));
+      fields.append(label);
+    } else if (!spec.fields.length && !spec.bias) {
+      fields.append(el("span", "ls-layer-none", spec.note ?? "no parameters"));
     }
   }
 
@@ -247,6 +294,9 @@ export class ArchitectureEditor {
       li.querySelector("select[data-kind]").setAttribute("aria-label", `Layer ${n}: kind`);
       for (const box of li.querySelectorAll("input[data-field]")) box.setAttribute("aria-label", `Layer ${n} (${kind}): ${box.dataset.field}`);
       for (const box of li.querySelectorAll("input[data-bias]")) box.setAttribute("aria-label", `Layer ${n} (${kind}): bias`);
+      for (const box of li.querySelectorAll("input[data-flag]")) {
+        box.setAttribute("aria-label", `Layer ${n} (${kind}): ${FIELD_WORDS[box.dataset.flag] ?? box.dataset.flag}`);
+      }
       for (const button of li.querySelectorAll("button[data-action]")) {
         button.setAttribute("aria-label", `${button.dataset.label} layer ${n} (${kind})`);
         button.disabled = (button.dataset.action === "up" && i === 0)
