@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.settings import ENV_PREFIX, Settings
 
-UPLOAD_PATHS = frozenset({"/api/images", "/api/digits/predict"})
+UPLOAD_PATHS = frozenset({"/api/images", "/api/digits/predict", "/api/networks/import"})
 DRAIN_BYTES = 10_000_000
 
 

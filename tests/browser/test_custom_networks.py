@@ -66,3 +66,37 @@ def test_a_network_without_convolution_says_it_has_no_receptive_fields(page: Pag
     expect(page.locator("[data-grids]")).to_contain_text("has no convolution or pooling layers: every unit sees the "
                                                          "whole input", timeout=TIMEOUT)
     page_problems.assert_none()
+
+
+def test_a_network_trained_in_pytorch_is_uploaded_from_the_training_page(page: Page, page_problems,
+                                                                          pretrained_after) -> None:
+    import numpy as np
+    from safetensors.numpy import save
+
+    from model.torch_code import pytorch_code
+    from model.zoo import from_spec
+
+    net = from_spec((1, 28, 28), OWN, seed=5)
+    page.goto("/training")
+    box = page.locator("[data-network-import]")
+    box.locator("summary").click()
+    expect(box.get_by_text("save_file(model.state_dict(), \"weights.safetensors\")")).to_be_visible()
+    form = box.locator("[data-import-form]")
+    form.locator("input[name=weights]").set_input_files({"name": "model.pt", "mimeType": "application/octet-stream",
+                                                         "buffer": b"\x80\x04K\x01."})
+    form.locator("textarea[name=architecture]").fill(pytorch_code(OWN))
+    form.locator("[data-import-submit]").click()
+    result = form.locator("[data-import-result]")
+    expect(result).to_have_attribute("data-state", "refused", timeout=TIMEOUT)
+    expect(result).to_contain_text("is a pickle")
+    weights = save({k: np.array(v, order="C") for k, v in net.state_dict().items()})
+    form.locator("input[name=weights]").set_input_files({"name": "model.safetensors",
+                                                         "mimeType": "application/octet-stream", "buffer": weights})
+    form.locator("[data-import-submit]").click()
+    expect(result).to_have_attribute("data-state", "served", timeout=TIMEOUT)
+    expect(result).to_contain_text(f"7 layers, {net.num_params():,} parameters")
+    assert page.request.get("/api/model").json()["source"].startswith("import:")
+    refused = [p for p in page_problems.items if "/api/networks/import" in p or "status of 415" in p]
+    assert len(refused) == 2, page_problems.items
+    page_problems.items[:] = [p for p in page_problems.items if p not in refused]
+    page_problems.assert_none()

@@ -15,6 +15,7 @@ import { CompareView } from "./compare-view.js";
 import { ConfusionView, MisclassifiedView } from "./evaluation-views.js";
 import { KernelsView, ProbeView } from "./network-views.js";
 import { NetworkDesigner } from "./network-designer.js";
+import { NetworkImport } from "./network-import.js";
 import { ProbeInspector } from "./probe-inspector.js";
 import { RunForm } from "./run-form.js";
 import { RunList } from "./run-list.js";
@@ -51,6 +52,7 @@ export function createTrainingPage(root) {
   const views = {
     form,
     designer: new NetworkDesigner(part("network-designer")),
+    networkImport: new NetworkImport(part("import-form")),
     status: new RunStatus(part("run-status"), sizes),
     list: new RunList(part("run-list"), sizes),
     kernels: new KernelsView(part("kernels-view")),

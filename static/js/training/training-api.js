@@ -40,3 +40,6 @@ export function checkNetwork(body, signal) {
 }
 
 export const networkPresets = () => getJson("/api/networks/presets");
+
+/** POST /api/networks/import (multipart: weights, and code or layers) -> {id, model}. */
+export const importNetwork = (form) => postJson("/api/networks/import", form);
