@@ -12,6 +12,7 @@ messages are never dropped; a viewer that reads slowly misses only stale frames.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 from typing import Annotated, Any, Literal
@@ -30,7 +31,8 @@ from app.runs.hub import Viewer
 from app.runs.manager import RunError, RunManager
 from app.runs.status import RunStatus
 from app.runs.store import RunRecord
-from model.architecture import ArchitectureError, trainable_plan
+from model.architecture import ArchitectureError, plan, totals, trainable_plan
+from model.presets import PRESETS
 from model.optim import OPTIMIZERS, SCHEDULES
 from model.training import TrainConfig
 from model.zoo import ARCHITECTURES, INPUT_SHAPE, load_model
@@ -98,6 +100,7 @@ class RunSummary(BaseModel):
     id: str
     status: RunStatus
     position: int | None = Field(None, description="Place in the queue (1 = next), while queued.")
+    params: int | None = Field(None, description="The network's parameters, counted from its description.")
     config: dict[str, Any]
     created_at: float
     epochs_done: int
@@ -117,9 +120,21 @@ class Activated(BaseModel):
 
 def _summary(runs: RunManager, record: RunRecord, detail: bool = False) -> RunSummary | RunDetail:
     fields = dict(id=record.id, status=record.status, position=runs.position(record.id), config=record.config,
+                  params=_params(json.dumps(record.config.get("layers") or record.config.get("model"))),
                   created_at=record.created_at, epochs_done=record.epochs_done, test_accuracy=record.test_accuracy,
                   error=record.error)
     return RunDetail(**fields, history=[EpochRecord(**h) for h in record.history]) if detail else RunSummary(**fields)
+
+
+@functools.lru_cache(maxsize=256)
+def _params(described: str) -> int | None:
+    """Parameters of a run's network: its own layers, or the preset of its model's name (JSON, for the cache)."""
+    what = json.loads(described)
+    layers = what if isinstance(what, list) else PRESETS.get(what, {}).get("layers")
+    try:
+        return totals(plan(INPUT_SHAPE, layers))["params"] if layers else None
+    except ArchitectureError:
+        return None
 
 
 def _call(fn, *args):  # noqa: ANN001, ANN202

@@ -9,7 +9,7 @@ import { DASH, formatDuration, formatInteger, formatPercent } from "../shared/nu
 import { COLORS, LineChart, percentPoints } from "./charts.js";
 import { comparisonSentence, tutorialSentence } from "./compare-words.js";
 import { Panel } from "./panel.js";
-import { describeSettings, modelName } from "./run-words.js";
+import { describeSettings, layersText, modelName } from "./run-words.js";
 import { bestTestError, compareData, finalTestError } from "./run-series.js";
 
 const SIDES = [{ key: "A", color: COLORS.runA }, { key: "B", color: COLORS.runB, dash: [7, 4] }];
@@ -94,7 +94,7 @@ export class CompareView extends Panel {
     const side = (c) => ({
       subject: `Run ${c.key}\u2019s ${modelName(c.run.config?.model)}`,
       object: `run ${c.key}\u2019s ${modelName(c.run.config?.model)}`,
-      parameters: this.parameters[c.run.config?.model],
+      parameters: c.run.params ?? this.parameters[c.run.config?.model],
       error: finalTestError(c.run.history),
       epochs: c.run.history?.length ?? 0,
     });
@@ -114,7 +114,8 @@ export class CompareView extends Panel {
     const network = el("td");
     const settings = describeSettings(run.config, { allImages: this.allImages });
     network.append(modelName(run.config?.model), el("span", "tr-table-note", settings));
-    const cells = [formatInteger(this.parameters[run.config?.model]), `${history.length}`,
+    if (run.config?.layers) network.append(el("span", "tr-table-note tr-layers-note", layersText(run.config.layers)));
+    const cells = [formatInteger(run.params ?? this.parameters[run.config?.model]), `${history.length}`,
       final == null ? DASH : formatPercent(final), best == null ? DASH : formatPercent(best),
       last ? formatDuration(last.elapsed_seconds) : DASH].map((text) => el("td", "", text));
     const tr = el("tr");

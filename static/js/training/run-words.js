@@ -12,7 +12,20 @@ import {
 } from "../shared/numbers.js";
 import { plural } from "../shared/words.js";
 
-export const MODEL_NAMES = Object.freeze({ lenet5: "LeNet-5", mlp: "MLP 784-300-50-10" });
+export const MODEL_NAMES = Object.freeze({ lenet5: "LeNet-5", mlp: "MLP 784-300-50-10", custom: "your own network" });
+const LAYER_WORDS = { relu: "ReLU", tanh: "tanh", sigmoid: "sigmoid", batchnorm: "batch norm", flatten: "flatten" };
+
+/** A described network in one line: "conv 32@3×3 → batch norm → ReLU → max 2 → ... → fc 10". */
+export function layersText(layers) {
+  return (layers ?? []).map((l) => {
+    if (l.kind === "conv") return `conv ${l.channels}@${l.kernel}\u00d7${l.kernel}`;
+    if (l.kind === "maxpool" || l.kind === "avgpool") return `${l.kind === "maxpool" ? "max" : "avg"} ${l.kernel}`;
+    if (l.kind === "linear") return `fc ${l.features}`;
+    if (l.kind === "dropout") return `dropout ${l.p}`;
+    if (l.kind === "tanh" && l.lecun) return "scaled tanh";
+    return LAYER_WORDS[l.kind] ?? l.kind;
+  }).join(" \u2192 ");
+}
 export const OPTIMIZER_NAMES = Object.freeze({
   sgd: "SGD", momentum: "momentum", nesterov: "Nesterov", adam: "Adam",
 });
