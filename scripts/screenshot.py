@@ -7,7 +7,8 @@
 
 ``--readme`` takes each tool at 1280x800 in use: a pixel's arithmetic on /kernels, a short run
 training on /training, a drawn 7 classified on /digits, one of its conv2 units explained (and
-the 7 handed to /receptive-field, with a unit selected), the first lesson.
+the 7 handed to /receptive-field, with a unit selected), a network of your own planned on
+/training, the first lesson.
 
 Starts ``uvicorn app.main:app`` on a free port (training runs go to a scratch directory), takes
 the pictures, stops it.
@@ -149,6 +150,19 @@ def shoot_receptive_field(page, out: Path) -> None:  # noqa: ANN001
     settle_and_shoot(page, '[data-rf-page][data-busy="false"]', out, 500)
 
 
+def shoot_network(page, out: Path) -> None:  # noqa: ANN001
+    """/training with Network "your own": the modern small preset and its plan, layer by layer."""
+    page.goto("/training")
+    page.locator("[data-training-page][data-ready]").wait_for(timeout=TIMEOUT)
+    page.select_option("#tr-model", "custom")
+    page.locator('[data-network-designer][data-state="planned"]').wait_for(timeout=TIMEOUT)
+    page.mouse.move(0, 0)
+    page.evaluate("window.scrollTo(0, 0)")  # a full-page clip: the sticky header stays at the top, off the panel
+    box = page.locator("[data-network-designer]").bounding_box()
+    page.screenshot(path=str(out), full_page=True, clip={"x": box["x"] - 8, "y": box["y"] - 8,
+                                                         "width": box["width"] + 16, "height": box["height"] + 16})
+
+
 def shoot_lessons(page, out: Path) -> None:  # noqa: ANN001
     page.goto("/lessons/cross-correlation")
     page.locator('[data-lesson-page][data-busy="false"]').wait_for(timeout=TIMEOUT)
@@ -164,7 +178,7 @@ def readme(browser, url: str) -> None:  # noqa: ANN001
     page = context.new_page()
     for name, shoot in [("landing", shoot_landing), ("kernels", shoot_kernels), ("training", shoot_training),
                         ("digits", shoot_digits), ("digit-unit", shoot_digit_unit),
-                        ("receptive-field", shoot_receptive_field),
+                        ("receptive-field", shoot_receptive_field), ("network", shoot_network),
                         ("lessons", shoot_lessons)]:
         out = DOCS / f"screenshot-{name}.png"
         if ONLY and ONLY not in name and name != "digits":
