@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from model.datasets import load_dataset
+from model.imports import read_arrays
 from model.presets import PRESETS
+from model.torch_code import layers_from_code
 
 SMALL = [{"kind": "conv", "channels": 4, "kernel": 5}, {"kind": "batchnorm"}, {"kind": "relu"},
          {"kind": "maxpool", "kernel": 2}, {"kind": "flatten"}, {"kind": "dropout", "p": 0.2},
@@ -93,6 +95,14 @@ def test_your_own_network_trains_and_then_answers_and_explains(tmp_path: Path):
             assert e.json()["activation"] == pytest.approx(e.json()["pre_activation"], rel=1e-5, abs=1e-6)
         assert api.post("/api/digits/explain", json={"pixels": digit, "run_id": run_id, "layer": "bn1",
                                                      "unit": [0, 0, 0]}).json()["normalised"]["eps"] == 1e-5
+        code = api.get(f"/api/runs/{run_id}/export/pytorch")
+        assert code.status_code == 200 and layers_from_code(code.text)[0][:2] == [
+            {"kind": "conv", "channels": 4, "kernel": 5, "stride": 1, "padding": 0, "dilation": 1, "bias": True},
+            {"kind": "batchnorm"}]
+        arrays, meta = read_arrays(api.get(f"/api/runs/{run_id}/export/safetensors").content, "run.safetensors")
+        assert [layer["kind"] for layer in meta["layers"]] == [layer["kind"] for layer in SMALL]
+        assert arrays["bn1.running_var"].shape == (4,)
+        assert api.get("/api/runs/0123456789ab/export/pytorch").status_code == 404
         assert api.post(f"/api/runs/{run_id}/activate").json()["architecture"] == "custom"
         served = api.get("/api/model").json()
         assert [row["name"] for row in served["layers"]] == ["conv1", "bn1", "relu1", "pool1", "flatten", "dropout1",

@@ -23,8 +23,11 @@ from app.model_state import ModelState
 from app.network_specs import LayerList, specs_of
 from app.routes.images import UploadRoute
 from app.routes.model import ModelInfo, model_info
+from app.routes.runs import RunId
+from app.runs.handles import RunError
 from app.settings import Settings
 from model.architecture import ArchitectureError, trainable_plan
+from model.network import Sequential
 from model.imports import ImportRefused, PickleRefused, network_from, read_arrays, safetensors_bytes
 from model.torch_code import layers_from_code, pytorch_code
 from model.zoo import INPUT_SHAPE, spec_of
@@ -110,19 +113,52 @@ async def import_network(request: Request, settings: SettingsDep) -> Imported:
     return Imported(id=import_id, model=model_info(state))
 
 
+def _code(net: Sequential, stem: str) -> Response:
+    return Response(pytorch_code(spec_of(net), tuple(net.input_shape)), media_type="text/x-python",
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.py"'})
+
+
+def _safetensors(net: Sequential, stem: str) -> Response:
+    return Response(safetensors_bytes(net), media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.safetensors"'})
+
+
+def _run_network(request: Request, run_id: str) -> Sequential:
+    try:
+        path = request.app.state.runs.weights_path(run_id)
+    except RunError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    return request.app.state.run_networks.get(path)[0]
+
+
+CODE = {200: {"content": {"text/x-python": {}}}}
+BYTES = {200: {"content": {"application/octet-stream": {}}}}
+RUN_ERRORS = {404: {"description": "No such run."}, 409: {"description": "The run has no weights yet."}}
+
+
 @router.get("/model/export/pytorch", response_class=Response, summary="The served network as PyTorch code",
-            responses={200: {"content": {"text/x-python": {}}}})
+            responses=CODE)
 def export_pytorch(state: ModelDep) -> Response:
     """An `nn.Sequential` with our layer names, so its `state_dict` loads the safetensors export as it is."""
-    return Response(pytorch_code(spec_of(state.model), tuple(state.model.input_shape)), media_type="text/x-python",
-                    headers={"Content-Disposition": 'attachment; filename="convscope_model.py"'})
+    return _code(state.model, "convscope_model")
 
 
 @router.get("/model/export/safetensors", response_class=Response, summary="The served network's weights as safetensors",
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses=BYTES)
 def export_safetensors(state: ModelDep) -> Response:
     """PyTorch's state_dict keys and layouts; the metadata holds the layers and the input normalisation."""
-    return Response(safetensors_bytes(state.model), media_type="application/octet-stream",
-                    headers={"Content-Disposition": 'attachment; filename="convscope_model.safetensors"'})
+    return _safetensors(state.model, "convscope_model")
+
+
+@router.get("/runs/{run_id}/export/pytorch", response_class=Response, summary="A run's network as PyTorch code",
+            responses={**CODE, **RUN_ERRORS})
+def export_run_pytorch(run_id: RunId, request: Request) -> Response:
+    return _code(_run_network(request, run_id), f"convscope_{run_id}")
+
+
+@router.get("/runs/{run_id}/export/safetensors", response_class=Response,
+            summary="A run's latest weights as safetensors", responses={**BYTES, **RUN_ERRORS})
+def export_run_safetensors(run_id: RunId, request: Request) -> Response:
+    return _safetensors(_run_network(request, run_id), f"convscope_{run_id}")
 
 

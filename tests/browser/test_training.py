@@ -189,6 +189,9 @@ def test_start_watch_pause_resume_stop(page: Page, page_problems, tmp_path: Path
     expect(status.get_by_role("button", name="Resume")).to_be_enabled()
     expect(status.get_by_role("button", name="Stop")).to_be_disabled()
     expect(status.get_by_role("link", name="Download weights")).to_have_attribute("href", f"/api/runs/{run_id}/weights")
+    expect(status.get_by_role("link", name="PyTorch code")).to_have_attribute("href", f"/api/runs/{run_id}/export/pytorch")
+    expect(status.get_by_role("link", name="safetensors")).to_have_attribute(
+        "href", f"/api/runs/{run_id}/export/safetensors")
     expect(page.locator(f'.tr-run[data-run-id="{run_id}"] .tr-pill')).to_have_text("stopped")
     stopped = page.request.get(f"/api/runs/{run_id}").json()
     assert stopped["status"] == "stopped"

@@ -5,7 +5,7 @@
 import { Panel } from "./panel.js";
 import { allowedActions, runProgress } from "./run-states.js";
 import { describeSettings, modelName, progressLine, progressPercent, statTexts } from "./run-words.js";
-import { weightsUrl } from "./training-api.js";
+import { exportUrl, weightsUrl } from "./training-api.js";
 
 const STATUS_TEXT = { idle: "no run" };
 
@@ -77,13 +77,16 @@ export class RunStatus extends Panel {
     }
     if (!allowed.remove) this.resetDelete();
     this.buttons.activate.disabled = !allowed.weights || busy;
-    const link = this.parts.weightsLink;
-    if (allowed.weights) {
-      link.href = weightsUrl(id);
-      link.removeAttribute("aria-disabled");
-    } else {
-      link.removeAttribute("href");
-      link.setAttribute("aria-disabled", "true");
+    const links = [[this.parts.weightsLink, weightsUrl(id)],
+      ...[...this.root.querySelectorAll("[data-export-link]")].map((a) => [a, exportUrl(id, a.dataset.exportLink)])];
+    for (const [link, href] of links) {
+      if (allowed.weights) {
+        link.href = href;
+        link.removeAttribute("aria-disabled");
+      } else {
+        link.removeAttribute("href");
+        link.setAttribute("aria-disabled", "true");
+      }
     }
   }
 

@@ -21,6 +21,11 @@ export function weightsUrl(id) {
   return runUrl(id, "weights");
 }
 
+/** The run's network as PyTorch code ("pytorch") or its weights as safetensors ("safetensors"). */
+export function exportUrl(id, format) {
+  return runUrl(id, `export/${format}`);
+}
+
 /** The run's weights file (.npz) as an ArrayBuffer. */
 export async function fetchWeights(id) {
   const response = await checkResponse(await fetch(weightsUrl(id)));
