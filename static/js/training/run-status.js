@@ -4,6 +4,7 @@
 
 import { Panel } from "./panel.js";
 import { allowedActions, runProgress } from "./run-states.js";
+import { capitalise } from "../shared/words.js";
 import { describeSettings, modelName, progressLine, progressPercent, statTexts } from "./run-words.js";
 import { exportUrl, weightsUrl } from "./training-api.js";
 
@@ -55,7 +56,7 @@ export class RunStatus extends Panel {
     statusPill.dataset.status = status;
     const queued = status === "queued" && run.position;
     statusPill.textContent = queued ? `queued \u00b7 #${run.position}` : STATUS_TEXT[status] ?? status;
-    runTitle.textContent = run.id ? `${modelName(run.config?.model, "Run")} \u00b7 run ${run.id}` : "No run yet";
+    runTitle.textContent = run.id ? `${capitalise(modelName(run.config?.model, "Run"))} \u00b7 run ${run.id}` : "No run yet";
     runConfig.textContent = run.id
       ? describeSettings(run.config, { allImages: this.allImages })
       : "Start one with the form, or pick a past run from the list.";
