@@ -76,6 +76,9 @@ class Settings:
     max_network_channels: int = 256
     max_network_params: int = 5_000_000
     max_network_macs: int = 20_000_000
+    #: Imported networks kept on disk (under the runs directory); older ones are deleted, except
+    #: the one being served.
+    max_imports_kept: int = 10
     #: Trained LeNet-5 weights loaded at start-up.
     weights_path: Path = field(default_factory=lambda: ROOT / "model" / "weights" / "lenet5-mnist.npz")
     #: Where training runs write their logs and checkpoints.
@@ -113,7 +116,7 @@ class Settings:
         if not 0 < self.port < 65536:
             raise SettingsError(f"port ({ENV_PREFIX}PORT) must be between 1 and 65535, got {self.port}")
         for name in ("max_upload_bytes", "max_image_pixels", "max_kernel_size", "max_network_layers",
-                     "max_network_channels", "max_network_params", "max_network_macs"):
+                     "max_network_channels", "max_network_params", "max_network_macs", "max_imports_kept"):
             value = getattr(self, name)
             if value < 1:
                 raise SettingsError(

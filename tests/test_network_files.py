@@ -160,3 +160,16 @@ def test_an_unnamed_sequential_from_pytorch_loads_by_position(api, mnist):
     with torch.no_grad():
         theirs = model(torch.from_numpy(normalised(mnist.test_images[:100]))).numpy()
     assert np.abs(api.app.state.model.model.predict_logits(mnist.test_images[:100]) - theirs).max() < 1e-4
+
+
+def test_only_the_newest_imports_are_kept(tmp_path):
+    from safetensors.numpy import save
+
+    from model.zoo import from_spec
+
+    net = from_spec((1, 28, 28), SMALL, seed=2)
+    weights = save({k: np.array(v, order="C") for k, v in net.state_dict().items()})
+    with TestClient(create_app(Settings(runs_dir=tmp_path / "runs", max_imports_kept=2))) as api:
+        ids = [upload(api, weights, "w.safetensors", layers=json.dumps(SMALL)).json()["id"] for _ in range(3)]
+    kept = sorted(p.stem for p in (tmp_path / "runs" / "imports").glob("*.npz"))
+    assert kept == sorted(ids[1:])

@@ -11,6 +11,7 @@ not fit.
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -110,7 +111,16 @@ async def import_network(request: Request, settings: SettingsDep) -> Imported:
     await run_in_threadpool(net.save, path, {"imported_from": filename})
     state = ModelState(net, path, f"import:{import_id}", net.meta(), {})
     request.app.state.model = state
+    _prune(path.parent, settings.max_imports_kept, keep=path)
     return Imported(id=import_id, model=model_info(state))
+
+
+def _prune(folder: Path, kept: int, keep: Path) -> None:
+    """The newest `kept` imports stay (and `keep`, the one served); older ones go."""
+    files = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[kept:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
 
 
 def _code(net: Sequential, stem: str) -> Response:
