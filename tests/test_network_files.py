@@ -173,3 +173,13 @@ def test_only_the_newest_imports_are_kept(tmp_path):
         ids = [upload(api, weights, "w.safetensors", layers=json.dumps(SMALL)).json()["id"] for _ in range(3)]
     kept = sorted(p.stem for p in (tmp_path / "runs" / "imports").glob("*.npz"))
     assert kept == sorted(ids[1:])
+
+
+def test_a_file_that_describes_a_huge_network_is_refused_before_it_is_built(api):
+    """The .npz's own meta may describe any network: it meets the limits before a weight exists."""
+    buffer = io.BytesIO()
+    huge = [{"kind": "flatten"}, {"kind": "linear", "features": 100_000}, {"kind": "linear", "features": 100_000},
+            {"kind": "linear", "features": 10}]
+    np.savez(buffer, __meta__=np.array(json.dumps({"architecture": "custom", "layers": huge})))
+    r = upload(api, buffer.getvalue(), "huge.npz")
+    assert r.status_code == 422 and "at most 5,000,000 parameters are allowed here" in r.json()["detail"], r.text

@@ -27,7 +27,7 @@ from app.routes.model import ModelInfo, model_info
 from app.routes.runs import RunId
 from app.runs.handles import RunError
 from app.settings import Settings
-from model.architecture import ArchitectureError, trainable_plan
+from model.architecture import ArchitectureError, NetworkLimits, trainable_plan
 from model.network import Sequential
 from model.imports import ImportRefused, PickleRefused, network_from, read_arrays, safetensors_bytes
 from model.torch_code import layers_from_code, pytorch_code
@@ -76,9 +76,12 @@ def _architecture(parts: dict, settings: Settings) -> tuple[list[dict] | None, l
     return layers, names
 
 
-def _load(data: bytes, filename: str, layers: list[dict] | None, names: list[str] | None):  # noqa: ANN202
+def _load(data: bytes, filename: str, layers: list[dict] | None, names: list[str] | None,  # noqa: ANN202
+          limits: NetworkLimits):
     try:
         arrays, meta = read_arrays(data, filename)
+        if layers is None and isinstance(meta.get("layers"), list):  # the file's own description: the same
+            trainable_plan(INPUT_SHAPE, meta["layers"], limits)      # limits, before a weight is allocated
         return network_from(arrays, meta, layers, names)
     except PickleRefused as exc:
         raise HTTPException(415, str(exc)) from None
@@ -100,12 +103,7 @@ async def import_network(request: Request, settings: SettingsDep) -> Imported:
     parts = await upload_parts(request, "weights file", "weights")
     layers, names = _architecture(parts, settings)
     filename, data = parts["weights"]
-    net = await run_in_threadpool(_load, data, filename or "", layers, names)
-    if layers is None:  # the file's own description: held to the same limits
-        try:
-            trainable_plan(INPUT_SHAPE, spec_of(net), settings.network_limits)
-        except ArchitectureError as exc:
-            raise HTTPException(422, str(exc)) from None
+    net = await run_in_threadpool(_load, data, filename or "", layers, names, settings.network_limits)
     import_id = secrets.token_hex(6)
     path = settings.runs_dir / IMPORTS_DIR / f"{import_id}.npz"
     await run_in_threadpool(net.save, path, {"imported_from": filename})
