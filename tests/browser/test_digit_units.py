@@ -34,12 +34,17 @@ def drawn_seven(page: Page) -> list[list[int]]:
     return answer["input"]
 
 
-def click_cell(page: Page, layer: str, canvas_index: int, row: int, col: int) -> None:
+def cell_point(page: Page, layer: str, canvas_index: int, row: int, col: int) -> tuple[float, float]:
+    """The page point at the centre of cell (row, col) of one of `layer`'s canvases, scrolled into view."""
     canvas = page.locator(f'[data-layer-maps] [data-layer="{layer}"] canvas').nth(canvas_index)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     w, h = canvas.evaluate("c => [c.width, c.height]")
-    page.mouse.click(box["x"] + (col + 0.5) * box["width"] / w, box["y"] + (row + 0.5) * box["height"] / h)
+    return box["x"] + (col + 0.5) * box["width"] / w, box["y"] + (row + 0.5) * box["height"] / h
+
+
+def click_cell(page: Page, layer: str, canvas_index: int, row: int, col: int) -> None:
+    page.mouse.click(*cell_point(page, layer, canvas_index, row, col))
 
 
 def shown(page: Page, layer: str, unit: list[int]) -> dict[str, str]:
@@ -214,11 +219,7 @@ def test_a_picked_unit_marks_the_window_it_reads_in_the_layer_below(page: Page, 
 
 
 def hover_cell(page: Page, layer: str, canvas_index: int, row: int, col: int) -> None:
-    canvas = page.locator(f'[data-layer-maps] [data-layer="{layer}"] canvas').nth(canvas_index)
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    w, h = canvas.evaluate("c => [c.width, c.height]")
-    page.mouse.move(box["x"] + (col + 0.5) * box["width"] / w, box["y"] + (row + 0.5) * box["height"] / h)
+    page.mouse.move(*cell_point(page, layer, canvas_index, row, col))
 
 
 def test_hovering_marks_what_a_unit_reads_and_a_linear_units_strongest_inputs(page: Page, page_problems) -> None:
