@@ -43,30 +43,51 @@ def _per_channel(v: np.ndarray, ndim: int) -> np.ndarray:
     return v.reshape((-1,) + (1,) * (ndim - 1))
 
 
+def batch_statistics(x: np.ndarray, half: Any = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per channel: (mean, biased variance, count M) over the batch and every position. For half
+    a batch (``model/data_parallel.Half``), over the whole batch: the halves swap their own and
+    combine them, M = M0 + M1, d = mu1 - mu0, mu = mu0 + d M1 / M,
+    var = (M0 v0 + M1 v1) / M + d^2 M0 M1 / M^2."""
+    mean, var, m = x.mean(axis=_axes(x)), x.var(axis=_axes(x)), x.size // x.shape[0]
+    if half is None:
+        return mean, var, m
+    (m0, mu0, v0), (m1, mu1, v1) = half.exchange.swap(half.part, (m, mean, var))
+    total = m0 + m1
+    d = mu1 - mu0
+    return mu0 + d * (m1 / total), (m0 * v0 + m1 * v1) / total + d * d * (m0 * m1 / total ** 2), total
+
+
 def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: np.ndarray | None = None,
-                      var: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+                      var: np.ndarray | None = None, half: Any = None) -> tuple[np.ndarray, dict[str, Any]]:
     """x: (C, H, W, N) or (C, N) batch-last. With ``mean`` and ``var`` given (evaluation), they
-    are used; else the batch's own (training). -> (out, cache); the cache also holds the batch
-    statistics the caller folds into the running ones."""
+    are used; else the batch's own (training; the whole batch's, for ``half`` of one). ->
+    (out, cache); the cache also holds the batch statistics the caller folds into the running ones."""
     batch_stats = mean is None
+    count = x.size // x.shape[0]
     if batch_stats:
-        mean, var = x.mean(axis=_axes(x)), x.var(axis=_axes(x))
+        mean, var, count = batch_statistics(x, half)
     inv_std = 1.0 / np.sqrt(var + EPS)
     xhat = (x - _per_channel(mean, x.ndim)) * _per_channel(inv_std, x.ndim)
     out = xhat * _per_channel(gamma, x.ndim) + _per_channel(beta, x.ndim)
     return out, {"xhat": xhat, "inv_std": inv_std, "gamma": gamma, "batch_stats": batch_stats,
-                 "mean": mean, "var": var, "count": x.size // x.shape[0]}
+                 "mean": mean, "var": var, "count": count}
 
 
-def batchnorm_backward(dout: np.ndarray, cache: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """-> (dL/dx, dL/dgamma, dL/dbeta)."""
+def batchnorm_backward(dout: np.ndarray, cache: dict[str, Any], half: Any = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """-> (dL/dx, dL/dgamma, dL/dbeta). For ``half`` a batch, dL/dgamma and dL/dbeta are this
+    half's sums, and dL/dx uses the whole batch's (the halves swap theirs)."""
     xhat, inv_std, gamma, m = cache["xhat"], cache["inv_std"], cache["gamma"], cache["count"]
     axes, nd = _axes(dout), dout.ndim
     dgamma, dbeta = (dout * xhat).sum(axis=axes), dout.sum(axis=axes)
     scale = _per_channel(gamma * inv_std, nd)
     if not cache["batch_stats"]:
         return dout * scale, dgamma, dbeta
-    dx = scale / m * (m * dout - _per_channel(dbeta, nd) - xhat * _per_channel(dgamma, nd))
+    all_dgamma, all_dbeta = dgamma, dbeta
+    if half is not None:
+        (g0, b0), (g1, b1) = half.exchange.swap(half.part, (dgamma, dbeta))
+        all_dgamma, all_dbeta = g0 + g1, b0 + b1
+    dx = scale / m * (m * dout - _per_channel(all_dbeta, nd) - xhat * _per_channel(all_dgamma, nd))
     return dx, dgamma, dbeta
 
 
@@ -86,8 +107,8 @@ class BatchNorm(Layer):
     def forward(self, x: np.ndarray, train: bool = True) -> np.ndarray:
         p, b = self.params, self.buffers
         stats = (None, None) if self.training else (b["running_mean"], b["running_var"])
-        out, cache = batchnorm_forward(x, p["weight"], p["bias"], *stats)
-        if self.training:
+        out, cache = batchnorm_forward(x, p["weight"], p["bias"], *stats, half=self.half)
+        if self.training and (self.half is None or self.half.part == 0):  # one update for a split batch
             m = cache["count"]
             b["running_mean"][...] = (1 - MOMENTUM) * b["running_mean"] + MOMENTUM * cache["mean"]
             b["running_var"][...] = (1 - MOMENTUM) * b["running_var"] + MOMENTUM * cache["var"] * (m / max(m - 1, 1))
@@ -97,7 +118,7 @@ class BatchNorm(Layer):
         return out.astype(x.dtype, copy=False)
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
-        dx, self.grads["weight"][...], self.grads["bias"][...] = batchnorm_backward(dout, self.cache)
+        dx, self.grads["weight"][...], self.grads["bias"][...] = batchnorm_backward(dout, self.cache, self.half)
         return dx if self.needs_input_grad else None
 
     def output_shape(self, input_shape: Shape) -> Shape:

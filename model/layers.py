@@ -23,6 +23,9 @@ class Layer:
     """Base class. Subclasses set ``kind`` and fill ``params`` (name -> array)."""
 
     kind = "Layer"
+    #: Which half of a batch this copy of the layer sees while a batch is split across two
+    #: threads (``model/data_parallel.Half``); None otherwise.
+    half: Any = None
 
     def __init__(self) -> None:
         self.training = True
@@ -121,7 +124,8 @@ class Dropout(Layer):
     dropout, as PyTorch's, so evaluation is the identity); dL/dx = dout * mask / (1 - p).
 
     The k-th training forward draws its mask from ``default_rng([seed, k])``: a run resumed with
-    ``calls`` set to the batches already trained draws the same masks as one never stopped.
+    ``calls`` set to the batches already trained draws the same masks as one never stopped. Half
+    a batch (``model/data_parallel.py``) gets its columns of the whole batch's mask.
     """
 
     kind = "Dropout"
@@ -138,7 +142,11 @@ class Dropout(Layer):
             return x
         rng = np.random.default_rng([self.seed, self.calls])
         self.calls += 1
-        mask = (rng.random(x.shape) >= self.p).astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
+        if self.half is None:
+            draws = rng.random(x.shape)
+        else:  # half a batch: the whole batch's mask, this half's columns
+            draws = rng.random(x.shape[:-1] + (self.half.total,))[..., self.half.offset:self.half.offset + x.shape[-1]]
+        mask = (draws >= self.p).astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
         if train:
             self.cache = mask
         return x * mask

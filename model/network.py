@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from model.data_parallel import SplitPass, multiply_adds_per_image, should_split
 from model.layers import Layer, ReLU, Shape
 from model.layout import to_batch_first, to_batch_last
 from model.pooling import MaxPool2d
@@ -55,6 +56,8 @@ class Sequential:
             layers[0][1].needs_input_grad = False
         self.summary()  # validates that the shapes chain
         self._order = execution_order(layers)
+        self._split: SplitPass | None = None  # the last training forward's, if it split the batch
+        self._multiply_adds = multiply_adds_per_image([layer for _, layer in layers], self.input_shape)
 
     def __getitem__(self, name: str) -> Layer:
         for n, layer in self.layers:
@@ -64,13 +67,26 @@ class Sequential:
 
     # ---- maths ---------------------------------------------------------------------------
     def forward(self, x: np.ndarray, train: bool = True) -> np.ndarray:
-        """x: batch-last (C, H, W, N) or (D, N), already normalised. Returns logits (K, N)."""
+        """x: batch-last (C, H, W, N) or (D, N), already normalised. Returns logits (K, N).
+
+        On two engine threads, each half of a big enough batch runs on its own core
+        (``model/data_parallel.py``).
+        """
+        self._split = None
+        if should_split(x.shape[-1], self._multiply_adds):
+            split = SplitPass(self._order, x.shape[-1])
+            out = split.forward(x, train)
+            self._split = split if train else None
+            return out
         for layer in self._order:
             x = layer.forward(x, train)
         return x
 
     def backward(self, dout: np.ndarray) -> None:
         """Back-propagates dL/dlogits (K, N), leaving every parameter's gradient in ``layer.grads``."""
+        if self._split is not None:
+            self._split.backward(dout)
+            return
         for layer in reversed(self._order):
             dout = layer.backward(dout)
             if dout is None:

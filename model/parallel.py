@@ -6,7 +6,9 @@ once. The engine splits only work whose pieces are independent:
   * a convolution's im2col blocks (each writes its own rows of the output, or its own
     partial sum of dL/dW), and a convolution's dL/dW beside its dL/dX, which both need only
     delta;
-  * an image filter's row tiles (``model/filters.py``).
+  * an image filter's row tiles (``model/filters.py``);
+  * the two halves of a training batch, each through its own copy of the network
+    (``model/data_parallel.py``), which meet only where batch norm needs the whole batch.
 
 ``with engine_threads(2): ...`` turns it on for the code the calling thread runs inside it;
 functions can also be asked for ``threads=2`` directly. The setting is per calling thread, so
@@ -22,7 +24,7 @@ small, and OpenBLAS threads that wait for a busy core cost more than they give (
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -85,3 +87,36 @@ def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], threads: int |
     other = submit(lambda: fn(items[half:]), threads)
     mine = fn(items[:half])
     return [mine, other.result()]
+
+
+def both(first: Callable[[], T], second: Callable[[], R], abort: Callable[[], None]) -> tuple[T, R]:
+    """(first(), second()): ``second`` on the worker thread while ``first`` runs here, each one
+    single-threaded (the worker is busy, so nothing inside may wait for it).
+
+    If either raises, ``abort()`` is called so that the other stops waiting for it (see
+    ``data_parallel.Exchange``), both are let finish, and the error that came first is raised.
+    """
+    errors: list[BaseException] = []
+
+    def guarded(fn: Callable[[], R]) -> R:
+        try:
+            return fn()
+        except BaseException as exc:
+            errors.append(exc)  # list.append is atomic: the first to fail is errors[0]
+            abort()
+            raise
+
+    pending = _worker().submit(guarded, second)
+    previous = current_threads()
+    _setting.threads = 1
+    try:
+        mine = guarded(first)
+    except BaseException:
+        wait([pending])
+        raise errors[0] from None
+    finally:
+        _setting.threads = previous
+    try:
+        return mine, pending.result()
+    except BaseException:
+        raise errors[0] from None

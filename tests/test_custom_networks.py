@@ -8,10 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model import data_parallel
 from model.architecture import plan, totals
 from model.datasets import load_dataset
 from model.layout import to_batch_first
 from model.loss import softmax_cross_entropy
+from model.parallel import engine_threads
 from model.presets import PRESETS
 from model.unit_backward import explain_gradient, gradients
 from model.unit_forward import explain_unit, forward_as_listed
@@ -80,20 +82,25 @@ def test_a_network_of_every_kind_gives_pytorchs_logits_and_gradients_in_evaluati
             assert rel_error(g, getattr(twin, name).weight.grad.numpy()) < 1e-9, name
 
 
-def test_one_training_step_equals_pytorchs_with_batch_statistics(images):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_one_training_step_equals_pytorchs_with_batch_statistics(images, threads, monkeypatch):
     """Training mode: batch norm normalises with the batch's own statistics and updates the running
     ones; every parameter's gradient and the new statistics agree with PyTorch (no dropout: its
-    random masks are each library's own)."""
+    random masks are each library's own). On two threads the batch is split in halves
+    (``model/data_parallel.py``), however little its work, and batch norm still sees all of it."""
     torch = pytest.importorskip("torch")
+    monkeypatch.setattr(data_parallel, "MIN_HALF_MULTIPLY_ADDS", 0)
     specs = [s for s in EVERY_KIND if s["kind"] != "dropout"]
     net = trained_looking(specs).train(True)
     twin = torch_twin(torch, net)
     assert twin.training
     labels = np.arange(16) % 10
     x = net.to_input(images)
-    logits = net.forward(x)
-    _, dlogits = softmax_cross_entropy(logits, labels)
-    net.backward(dlogits)
+    with engine_threads(threads):
+        logits = net.forward(x)
+        _, dlogits = softmax_cross_entropy(logits, labels)
+        net.backward(dlogits)
+    assert (net._split is not None) == (threads == 2)
     out = twin(torch.tensor(to_batch_first(x)))
     torch.nn.functional.cross_entropy(out, torch.tensor(labels)).backward()
     assert np.abs(to_batch_first(logits) - out.detach().numpy()).max() < 1e-10

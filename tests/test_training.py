@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model import data_parallel
 from model.datasets import Dataset, load_dataset
 from model.training import BatchEvent, DoneEvent, EpochEvent, TrainConfig, Trainer
 
@@ -81,9 +82,19 @@ def test_stop_between_batches(mnist):
     assert isinstance(events[-1], DoneEvent) and events[-1].stopped
 
 
-def test_resume_from_checkpoint_continues_exactly(mnist, tmp_path):
+SPLIT_NET = [{"kind": "conv", "channels": 8, "kernel": 3, "padding": 1}, {"kind": "batchnorm"}, {"kind": "relu"},
+             {"kind": "maxpool", "kernel": 2}, {"kind": "flatten"}, {"kind": "dropout", "p": 0.3},
+             {"kind": "linear", "features": 10}]
+
+
+@pytest.mark.parametrize("layers", [None, SPLIT_NET], ids=["lenet5", "batch norm and dropout, batches split"])
+def test_resume_from_checkpoint_continues_exactly(mnist, tmp_path, layers, monkeypatch):
+    """Also with every batch split across two threads (model/data_parallel.py): batch norm's
+    running statistics and dropout's masks carry on as if never stopped."""
+    if layers is not None:
+        monkeypatch.setattr(data_parallel, "MIN_HALF_MULTIPLY_ADDS", 0)
     data = _subset(mnist, 512, 200)
-    config = TrainConfig(epochs=3, seed=2)
+    config = TrainConfig(epochs=3, seed=2, threads=2, **({"model": "custom", "layers": layers} if layers else {}))
     straight = Trainer(config, data)
     list(straight.run())
 
