@@ -48,7 +48,12 @@ def batch_statistics(x: np.ndarray, half: Any = None) -> tuple[np.ndarray, np.nd
     a batch (``model/data_parallel.Half``), over the whole batch: the halves swap their own and
     combine them, M = M0 + M1, d = mu1 - mu0, mu = mu0 + d M1 / M,
     var = (M0 v0 + M1 v1) / M + d^2 M0 M1 / M^2."""
-    mean, var, m = x.mean(axis=_axes(x)), x.var(axis=_axes(x)), x.size // x.shape[0]
+    m = x.size // x.shape[0]
+    # (C, H, W, N) or (C, N) -> (C, M): each channel's values in a row
+    rows = x.reshape(x.shape[0], m)
+    mean = rows.mean(axis=1)
+    centred = rows - mean[:, None]
+    var = np.einsum("cm,cm->c", centred, centred) / m  # one pass, no squares kept
     if half is None:
         return mean, var, m
     (m0, mu0, v0), (m1, mu1, v1) = half.exchange.swap(half.part, (m, mean, var))
@@ -67,8 +72,10 @@ def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, mean: 
     if batch_stats:
         mean, var, count = batch_statistics(x, half)
     inv_std = 1.0 / np.sqrt(var + EPS)
-    xhat = (x - _per_channel(mean, x.ndim)) * _per_channel(inv_std, x.ndim)
-    out = xhat * _per_channel(gamma, x.ndim) + _per_channel(beta, x.ndim)
+    xhat = x - _per_channel(mean, x.ndim)
+    xhat *= _per_channel(inv_std, x.ndim)
+    out = xhat * _per_channel(gamma, x.ndim)
+    out += _per_channel(beta, x.ndim)
     return out, {"xhat": xhat, "inv_std": inv_std, "gamma": gamma, "batch_stats": batch_stats,
                  "mean": mean, "var": var, "count": count}
 
@@ -79,7 +86,10 @@ def batchnorm_backward(dout: np.ndarray, cache: dict[str, Any], half: Any = None
     half's sums, and dL/dx uses the whole batch's (the halves swap theirs)."""
     xhat, inv_std, gamma, m = cache["xhat"], cache["inv_std"], cache["gamma"], cache["count"]
     axes, nd = _axes(dout), dout.ndim
-    dgamma, dbeta = (dout * xhat).sum(axis=axes), dout.sum(axis=axes)
+    c = dout.shape[0]
+    # (C, H, W, N) or (C, N) -> (C, M)
+    dgamma = np.einsum("cm,cm->c", dout.reshape(c, -1), xhat.reshape(c, -1))
+    dbeta = dout.sum(axis=axes)
     scale = _per_channel(gamma * inv_std, nd)
     if not cache["batch_stats"]:
         return dout * scale, dgamma, dbeta
@@ -87,7 +97,10 @@ def batchnorm_backward(dout: np.ndarray, cache: dict[str, Any], half: Any = None
     if half is not None:
         (g0, b0), (g1, b1) = half.exchange.swap(half.part, (dgamma, dbeta))
         all_dgamma, all_dbeta = g0 + g1, b0 + b1
-    dx = scale / m * (m * dout - _per_channel(all_dbeta, nd) - xhat * _per_channel(all_dgamma, nd))
+    # dx = scale / M * (M dout - sum(dout) - xhat sum(dout xhat)), as dout*scale - xhat*k - k0
+    dx = dout * scale
+    dx -= xhat * _per_channel(gamma * inv_std * all_dgamma / m, nd)
+    dx -= _per_channel(gamma * inv_std * all_dbeta / m, nd)
     return dx, dgamma, dbeta
 
 

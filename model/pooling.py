@@ -56,16 +56,18 @@ def maxpool_backward(dout: np.ndarray, cache: dict[str, Any]) -> np.ndarray:
     """
     x, out, slices = cache["x"], cache["out"], cache["slices"]
     dx = np.zeros(x.shape, dtype=dout.dtype)
-    pending = dout
+    pending = dout.copy()
+    hit = np.empty(out.shape, dtype=bool)
     for t, (rows, cols) in enumerate(slices):
-        hit = x[:, rows, cols] == out
-        routed = pending * hit
+        np.equal(x[:, rows, cols], out, out=hit)
         if cache["overlap"]:
+            routed = pending * hit
             dx[:, rows, cols] += routed
         else:
-            dx[:, rows, cols] = routed
+            routed = dx[:, rows, cols]  # a view: this offset's inputs, each in one window only
+            np.multiply(pending, hit, out=routed)
         if t < len(slices) - 1:
-            pending = pending - routed
+            pending -= routed
     return dx
 
 
