@@ -147,9 +147,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.guards.slow_clients import GuardedH11Protocol
     from app.guards.event_loop import favour_the_event_loop
     from app.main import create_app
+    from app.runs.dir_lock import RunsDirLocked, check_free
     from app.settings import Settings
 
     settings = Settings.from_env()
+    try:
+        check_free(settings.runs_dir)  # else uvicorn would report it as a start-up traceback
+    except RunsDirLocked as exc:
+        print(f"convscope serve: {exc}", file=sys.stderr)
+        return 1
     # The event loop first: a 1 ms GIL switch interval, worker threads at nice 10, and the heap
     # that exists after start-up frozen out of the garbage collector (app/guards/event_loop.py).
     favour_the_event_loop()

@@ -42,7 +42,7 @@ def test_templates_hold_no_inline_script_or_handlers():
 def test_cors_is_off_unless_configured(client, tmp_path):
     preflight = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"}
     assert "access-control-allow-origin" not in client.options("/api/runs", headers=preflight).headers
-    settings = Settings(runs_dir=tmp_path / "runs", cors_origins=("https://school.example",))
+    settings = Settings(runs_dir=tmp_path / "cors-runs", cors_origins=("https://school.example",))
     with TestClient(create_app(settings)) as allowed:
         r = allowed.get("/api/health", headers={"Origin": "https://school.example"})
         assert r.headers["access-control-allow-origin"] == "https://school.example"

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.runs import worker
+from app.runs.dir_lock import RunsDirLock
 from app.runs.hub import Hub
 from app.runs.status import RESUMABLE, RunStatus
 from app.runs.handles import RunError, _Live, _Waiting
@@ -47,8 +48,13 @@ class RunManager:
     _pumps: set[threading.Thread] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
-        self.store = RunStore(self.runs_dir / "runs.sqlite3")
+        # Before the record of runs is opened: a second server must not touch the first one's.
+        self._dir_lock = RunsDirLock(self.runs_dir).acquire()
+        try:
+            self.store = RunStore(self.runs_dir / "runs.sqlite3")
+        except BaseException:
+            self._dir_lock.release()
+            raise
         self._ctx = mp.get_context("spawn")
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -80,6 +86,7 @@ class RunManager:
         gc.collect()
         self.store.mark_interrupted()
         self.store.close()
+        self._dir_lock.release()
 
     # ---- queries -----------------------------------------------------------------------------
     def get(self, run_id: str) -> RunRecord:
