@@ -71,6 +71,36 @@ class TrainConfig:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+#: The smoothed training loss keeps this much of its past at every batch: an exponential moving
+#: average over about 1 / (1 - 0.95) = 20 batches, with its start-up bias removed (divided by
+#: 1 - 0.95^step, as TensorBoard and Adam do), so the first batches are not pulled towards 0.
+SMOOTHING = 0.95
+
+
+@dataclass
+class LossAverage:
+    """avg_t = w avg_{t-1} + (1 - w) loss_t,  smoothed_t = avg_t / (1 - w^t),  w = SMOOTHING.
+
+    The state is one number and the step, so a resumed run rebuilds it from the smoothed loss its
+    last epoch recorded: avg = smoothed (1 - w^step)."""
+
+    average: float = 0.0
+    step: int = 0
+
+    @classmethod
+    def resumed(cls, smoothed: float | None, step: int) -> "LossAverage":
+        return cls(0.0, 0) if smoothed is None else cls(smoothed * (1 - SMOOTHING ** step), step)
+
+    def add(self, loss: float) -> float:
+        self.step += 1
+        self.average = SMOOTHING * self.average + (1 - SMOOTHING) * loss
+        return self.smoothed
+
+    @property
+    def smoothed(self) -> float:
+        return self.average / (1 - SMOOTHING ** self.step)
+
+
 @dataclass
 class BatchEvent:
     epoch: int  # 1-based
@@ -81,6 +111,7 @@ class BatchEvent:
     accuracy: float  # running, over this epoch so far
     images_per_sec: float  # over this epoch so far
     lr: float
+    smoothed_loss: float  # per batch, LossAverage
     type: str = "batch"
 
 
@@ -97,6 +128,8 @@ class EpochEvent:
     images_per_sec: float
     confusion: list[list[int]] = field(repr=False)
     misclassified: list[dict[str, int]] = field(default_factory=list, repr=False)  # first few test errors
+    smoothed_loss: float | None = None  # at the epoch's last batch (LossAverage)
+    lr: float | None = None  # the epoch's last batch's, where the schedule had got to
     type: str = "epoch"
 
 
@@ -179,6 +212,8 @@ class Trainer:
         cfg, model, opt = self.config, self.model, self.optimizer
         started = time.perf_counter()
         last_test_acc = self.history[-1]["test_accuracy"] if self.history else None
+        smoothing = LossAverage.resumed(self.history[-1].get("smoothed_loss") if self.history else None,
+                                        self.epochs_done * self.batches_per_epoch)
         with engine_threads(cfg.threads):
             for epoch in range(self.epochs_done + 1, cfg.epochs + 1):
                 t0 = time.perf_counter()
@@ -204,13 +239,14 @@ class Trainer:
                     seen += len(yb)
                     loss_sum += loss * len(yb)
                     yield BatchEvent(epoch, batch, self.batches_per_epoch, step, loss, correct / seen,
-                                     seen / (time.perf_counter() - t0), opt.lr)
+                                     seen / (time.perf_counter() - t0), opt.lr, smoothing.add(loss))
                 epoch_seconds = time.perf_counter() - t0
                 result = evaluate(model, self.dataset.test_images, self.dataset.test_labels)
                 test_loss, test_acc = result.loss, result.accuracy
                 last_test_acc = test_acc
                 self.epochs_done = epoch
                 record = {"epoch": epoch, "train_loss": loss_sum / seen, "train_accuracy": correct / seen,
+                          "smoothed_loss": smoothing.smoothed, "lr": opt.lr,
                           "test_loss": test_loss, "test_accuracy": test_acc, "epoch_seconds": epoch_seconds,
                           "elapsed_seconds": self._elapsed(started)}
                 self.history.append(record)
@@ -219,7 +255,8 @@ class Trainer:
                                     cfg.to_dict(), record["elapsed_seconds"])
                 yield EpochEvent(epoch, cfg.epochs, record["train_loss"], record["train_accuracy"], test_loss,
                                  test_acc, epoch_seconds, record["elapsed_seconds"], seen / epoch_seconds,
-                                 result.confusion.tolist(), result.misclassified(self.dataset.test_labels))
+                                 result.confusion.tolist(), result.misclassified(self.dataset.test_labels),
+                                 record["smoothed_loss"], record["lr"])
         yield DoneEvent(self.epochs_done, False, last_test_acc, self._elapsed(started))
 
     def _elapsed(self, started: float) -> float:

@@ -63,7 +63,7 @@ def test_a_run_streams_every_kind_of_message_and_keeps_its_history(api):
     assert {"batch", "weights", "activations", "epoch", "status"} <= set(kinds)
     assert messages[0]["run"]["config"]["train_size"] == 640
     batch = next(m for m in messages if m["type"] == "batch")
-    assert {"step", "loss", "accuracy", "images_per_sec", "eta_seconds"} <= set(batch)
+    assert {"step", "loss", "smoothed_loss", "accuracy", "images_per_sec", "eta_seconds"} <= set(batch)
     epochs = [m for m in messages if m["type"] == "epoch"]
     assert [e["epoch"] for e in epochs] == [1, 2]
     assert np.array(epochs[-1]["confusion"]).sum() == 10_000
@@ -80,6 +80,9 @@ def test_a_run_streams_every_kind_of_message_and_keeps_its_history(api):
     detail = api.get(f"/api/runs/{run_id}").json()
     assert detail["status"] == "completed" and detail["epochs_done"] == 2
     assert [h["epoch"] for h in detail["history"]] == [1, 2]
+    last_batch = [m for m in messages if m["type"] == "batch"][-1]  # the epoch's last batch is always sent
+    assert detail["history"][-1]["lr"] == last_batch["lr"] < messages[0]["run"]["config"]["lr"]  # where the schedule ended
+    assert detail["history"][-1]["smoothed_loss"] == last_batch["smoothed_loss"]
     assert detail["test_accuracy"] == epochs[-1]["test_accuracy"]
     assert run_id in [r["id"] for r in api.get("/api/runs").json()]
 

@@ -1,7 +1,7 @@
 """Training runs over HTTP, and watching one live over a WebSocket.
 
 ``WS /ws/runs/{id}`` first sends a ``snapshot`` (the run as GET /api/runs/{id} returns it), then
-JSON messages by ``type``: ``batch`` (step, loss, accuracy, images_per_sec, eta_seconds; about
+JSON messages by ``type``: ``batch`` (step, loss, smoothed_loss, accuracy, images_per_sec, eta_seconds; about
 10 a second), ``weights`` (conv1 and conv2 kernels as base64 uint8 around 128, with ``scale``;
 about 2 a second), ``activations`` (every layer's maps for a fixed test digit, base64 uint8 over
 ``min``..``max``; about 1 a second), ``epoch`` (losses, accuracies, confusion matrix,
@@ -25,7 +25,7 @@ from app.guards.json_body import GuardedRoute
 from app.guards.origin import origin_allowed
 from app.api_models import Body, Whole, whole
 from app.deps import RunsDep, SettingsDep
-from app.model_state import ModelState
+from app.session_networks import remember
 from app.network_specs import LayerList, specs_of
 from app.runs.hub import Viewer
 from app.runs.manager import RunError, RunManager
@@ -35,7 +35,7 @@ from model.architecture import ArchitectureError, plan, totals, trainable_plan
 from model.presets import PRESETS
 from model.optim import OPTIMIZERS, SCHEDULES
 from model.training import TrainConfig
-from model.zoo import ARCHITECTURES, INPUT_SHAPE, load_model
+from model.zoo import ARCHITECTURES, INPUT_SHAPE
 
 router = APIRouter(tags=["runs"], route_class=GuardedRoute)
 
@@ -88,6 +88,10 @@ class EpochRecord(BaseModel):
     epochs: int | None = None
     train_loss: float
     train_accuracy: float
+    smoothed_loss: float | None = Field(None, description="The per-batch smoothed training loss at the epoch's "
+                                        "end (model/training.py, LossAverage); absent for runs older than it.")
+    lr: float | None = Field(None, description="The learning rate of the epoch's last batch (the schedule's, "
+                             "not the configured peak); absent for runs older than it.")
     test_loss: float
     test_accuracy: float
     epoch_seconds: float
@@ -207,13 +211,14 @@ def run_weights(run_id: RunId, runs: RunsDep) -> FileResponse:
 
 
 @router.post("/api/runs/{run_id}/activate", response_model=Activated, responses=RESPONSES,
-             summary="Serve this run's latest weights to the digit classifier")
-def activate_run(run_id: RunId, runs: RunsDep, request: Request) -> Activated:
-    path = _call(runs.weights_path, run_id)
-    model, meta = load_model(path)
-    state = ModelState(model, path, f"run:{run_id}", meta, {"test_accuracy": meta.get("test_accuracy")})
-    request.app.state.model = state
-    return Activated(source=state.source, architecture=model.architecture, test_accuracy=state.test_accuracy)
+             summary="Answer this browser's digit classifier with this run's latest weights",
+             description="For this browser only (a cookie): other learners keep the network they chose. "
+                         "POST /api/model/pretrained goes back.")
+def activate_run(run_id: RunId, runs: RunsDep, request: Request, response: Response) -> Activated:
+    _call(runs.weights_path, run_id)  # 404 without the run, 409 before its first epoch
+    state = request.app.state.networks.resolve(f"run:{run_id}")
+    remember(response, state.source)
+    return Activated(source=state.source, architecture=state.model.architecture, test_accuracy=state.test_accuracy)
 
 
 CLOSE_REASON_BYTES = 123  # a close frame's payload is 125 bytes: 2 for the code, the rest the reason

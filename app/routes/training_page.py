@@ -20,6 +20,7 @@ from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
 from app.routes.runs import DEFAULTS, RunConfig
 from app.runs.worker import ACTIVATIONS_EVERY, BATCH_EVERY, WEIGHTS_EVERY
 from model.datasets import TEST_IMAGES, TRAIN_IMAGES
+from model.training import SMOOTHING
 from model.zoo import MNIST_MEAN, MNIST_STD, PRETRAINED_LENET5
 
 router = APIRouter(include_in_schema=False)
@@ -122,4 +123,5 @@ def training_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
                               "pretrained": pretrained_summary(), "all_train_images": TRAIN_IMAGES, "test_images": TEST_IMAGES,
                               "mnist_mean": MNIST_MEAN, "mnist_std": MNIST_STD,
                               "per_second": {"batch": round(1 / BATCH_EVERY), "activations": round(1 / ACTIVATIONS_EVERY),
-                                             "weights": round(1 / WEIGHTS_EVERY)}})
+                                             "weights": round(1 / WEIGHTS_EVERY)},
+                              "smoothing": {"weight": SMOOTHING, "batches": round(1 / (1 - SMOOTHING))}})

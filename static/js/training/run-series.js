@@ -1,5 +1,6 @@
-// The numbers the charts draw, kept as they arrive: a run's batches and epochs (RunSeries), their
-// smoothed loss, and two runs' test curves aligned for the comparison. x is in epochs: batch b
+// The numbers the charts draw, kept as they arrive: a run's batches and epochs (RunSeries), with
+// the smoothed loss the worker computes over every batch (not only over the ~10 a second sent
+// here, which would lag by epochs), and two runs' test curves aligned for the comparison. x is in epochs: batch b
 // of B in epoch e sits at e - 1 + b / B, so the per-batch and per-epoch curves share one axis.
 // No DOM access.
 
@@ -11,6 +12,7 @@ export class RunSeries {
   clear() {
     this.batchX = [];
     this.batchLoss = [];
+    this.batchSmoothed = [];
     this.batchAccuracy = [];
     this.epochs = new Map(); // epoch -> record
     this.latest = null; // the last batch message
@@ -34,10 +36,12 @@ export class RunSeries {
     if (keep < this.batchX.length) {
       this.batchX.length = keep;
       this.batchLoss.length = keep;
+      this.batchSmoothed.length = keep;
       this.batchAccuracy.length = keep;
     }
     this.batchX.push(x);
     this.batchLoss.push(message.loss);
+    this.batchSmoothed.push(message.smoothed_loss ?? null);
     this.batchAccuracy.push(message.accuracy);
     this.latest = message;
   }
@@ -59,12 +63,12 @@ export class RunSeries {
   }
 
   /** uPlot's aligned data: [x, batch, train epoch, test epoch] for ``"loss"`` or ``"accuracy"``;
-   * with ``smooth``, a smoothed copy of the batch values follows the batch values. */
+   * with ``smooth``, the smoothed loss follows the batch values. */
   chartData(kind, { smooth = false } = {}) {
     const batchValues = kind === "loss" ? this.batchLoss : this.batchAccuracy;
     const trainKey = kind === "loss" ? "train_loss" : "train_accuracy";
     const testKey = kind === "loss" ? "test_loss" : "test_accuracy";
-    const smoothed = smooth ? smoothSeries(batchValues) : null;
+    const smoothed = smooth ? this.batchSmoothed : null;
     const width = smooth ? 4 : 3;
     const points = new Map();
     const at = (x) => {
@@ -85,20 +89,6 @@ export class RunSeries {
     const xs = [...points.keys()].sort((a, b) => a - b);
     return [xs, ...Array.from({ length: width }, (_, j) => xs.map((x) => points.get(x)[j]))];
   }
-}
-
-/** An exponential moving average with the start-up bias removed (as TensorBoard smooths):
- * ``weight`` is how much of the past each point keeps. */
-export function smoothSeries(values, weight = 0.9) {
-  const out = new Array(values.length);
-  let average = 0;
-  let norm = 0;
-  for (let i = 0; i < values.length; i += 1) {
-    average = weight * average + (1 - weight) * values[i];
-    norm = weight * norm + (1 - weight);
-    out[i] = average / norm;
-  }
-  return out;
 }
 
 /** Test error (or accuracy) per epoch of several runs, aligned on the epoch number for uPlot. */

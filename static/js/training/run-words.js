@@ -136,7 +136,8 @@ export function statTexts(run) {
   const lastEpoch = run.lastEpoch ?? null;
   const running = run.status === "running";
   const rate = latest && running ? latest.images_per_sec : lastEpoch?.images_per_sec;
-  const lr = latest?.lr ?? run.config?.lr;
+  // the rate the schedule had reached (a reopened run has no batches: its last epoch's), not the peak
+  const lr = latest?.lr ?? lastEpoch?.lr ?? run.config?.lr;
   return {
     loss: latest ? formatSignificant(latest.loss, 3) : DASH,
     speed: rate ? formatInteger(rate) : DASH,
