@@ -27,8 +27,8 @@ def get_templates(request: Request) -> Jinja2Templates:
 
 
 def get_model_state(request: Request) -> ModelState:
-    """The network currently served."""
-    return request.app.state.model
+    """The network that answers this browser: its own choice (``app/session_networks.py``)."""
+    return request.app.state.networks.for_request(request)
 
 
 def get_image_store(request: Request) -> ImageStore:

@@ -27,6 +27,7 @@ from app import errors, http_methods
 from app.model_state import RunNetworks, load_model_state
 from app.paths import STATIC_DIR
 from app.runs.manager import make_run_manager
+from app.session_networks import SessionNetworks
 from app.security import SecurityHeaders
 from app.routes import discover_routers
 from app.routes.health import APP_VERSION
@@ -66,10 +67,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The threadpool every run_in_threadpool and plain ``def`` route shares (anyio's default, 40).
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     # The trained network, loaded once per process before the first request.
-    app.state.model = load_model_state(app.state.settings)
+    pretrained = load_model_state(app.state.settings)
     app.state.run_networks = RunNetworks()
     app.state.images = ImageStore(app.state.settings.image_store_bytes, app.state.settings.preview_max_side)
     app.state.runs = make_run_manager(app.state.settings)
+    # Which network answers is each browser's own choice (a cookie); the pretrained one by default.
+    app.state.networks = SessionNetworks(pretrained, app.state.runs, app.state.settings.runs_dir,
+                                         app.state.run_networks)
     app.state.runs.start(asyncio.get_running_loop())
     app.state.started_at = time.monotonic()
     if app.state.freeze_heap:

@@ -110,12 +110,13 @@ def test_bad_inputs_get_a_4xx_that_says_what_was_expected(api, send, status, mes
 
 
 def test_predict_uses_an_activated_run(api):
-    api.app.state.model.source = "run:test"  # what POST /api/runs/{id}/activate sets
+    pretrained = api.app.state.networks.pretrained
+    pretrained.source = "run:test"  # the answer names whichever weights answered
     try:
         assert api.post("/api/digits/predict", json={"pixels": [[0] * 10 + [1] * 5 + [0] * 13] * 28}
                         ).json()["model"] == "run:test"
     finally:
-        api.app.state.model.source = "pretrained"
+        pretrained.source = "pretrained"
 
 
 def test_drawn_digits_are_classified_through_the_png_path(api):

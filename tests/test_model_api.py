@@ -59,7 +59,9 @@ def test_committed_weights_score_at_least_99_percent():
 
 
 def test_back_to_the_pretrained_weights(client):
-    client.app.state.model.source = "run:abc"  # as after POST /api/runs/{id}/activate
-    body = client.post("/api/model/pretrained").json()
+    client.cookies.set("convscope_network", "run:0123456789ab")  # as POST /api/runs/{id}/activate sets it
+    r = client.post("/api/model/pretrained")
+    body = r.json()
     assert body["source"] == "pretrained" and body["total_params"] == 61_684
+    assert r.cookies["convscope_network"] == "pretrained"
     assert client.get("/api/model").json()["source"] == "pretrained"

@@ -81,7 +81,8 @@ def test_a_network_trained_in_pytorch_comes_in_and_predicts_as_it_did(api, mnist
     assert r.status_code == 201, r.text
     assert r.json()["model"]["source"] == f"import:{r.json()['id']}"
     assert [row["name"] for row in r.json()["model"]["layers"]] == ["conv1", "relu1", "pool1", "bn1", "flatten", "fc1"]
-    served = api.app.state.model.model  # the imported network answers now
+    assert api.get("/api/model").json()["source"] == f"import:{r.json()['id']}"  # it answers this browser now
+    served = api.app.state.networks.resolve(f"import:{r.json()['id']}").model
     ours = served.predict_logits(mnist.test_images)
     assert np.abs(ours - logits).max() < 1e-4
     agree = (ours.argmax(1) == logits.argmax(1)).mean()
@@ -159,7 +160,8 @@ def test_an_unnamed_sequential_from_pytorch_loads_by_position(api, mnist):
     assert r.status_code == 201, r.text
     with torch.no_grad():
         theirs = model(torch.from_numpy(normalised(mnist.test_images[:100]))).numpy()
-    assert np.abs(api.app.state.model.model.predict_logits(mnist.test_images[:100]) - theirs).max() < 1e-4
+    served = api.app.state.networks.resolve(f"import:{r.json()['id']}").model
+    assert np.abs(served.predict_logits(mnist.test_images[:100]) - theirs).max() < 1e-4
 
 
 def test_only_the_newest_imports_are_kept(tmp_path):

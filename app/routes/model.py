@@ -1,14 +1,14 @@
-"""GET /api/model: the served network, layer by layer."""
+"""GET /api/model: the network that answers this browser, layer by layer; POST
+/api/model/pretrained: back to the pretrained one (``app/session_networks.py``)."""
 
 from __future__ import annotations
 
-
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from app.guards.json_body import GuardedRoute
-from app.deps import ModelDep, SettingsDep
-from app.model_state import load_model_state
+from app.deps import ModelDep
+from app.session_networks import PRETRAINED, remember
 
 router = APIRouter(prefix="/api", tags=["model"], route_class=GuardedRoute)
 
@@ -50,8 +50,8 @@ def model_info(state: ModelDep) -> ModelInfo:
 
 
 @router.post("/model/pretrained", response_model=ModelInfo, summary="Serve the pretrained weights again",
-             description="Undoes POST /api/runs/{id}/activate: the digit classifier and the receptive-field "
-                         "tools use the committed LeNet-5 again.")
-def use_pretrained(request: Request, settings: SettingsDep) -> ModelInfo:
-    request.app.state.model = load_model_state(settings)
-    return model_info(request.app.state.model)
+             description="Undoes POST /api/runs/{id}/activate and an import, for this browser: its digit "
+                         "classifier, receptive fields and explanations use the committed LeNet-5 again.")
+def use_pretrained(request: Request, response: Response) -> ModelInfo:
+    remember(response, PRETRAINED)
+    return model_info(request.app.state.networks.pretrained)

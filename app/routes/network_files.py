@@ -26,6 +26,7 @@ from app.routes.images import UploadRoute
 from app.routes.model import ModelInfo, model_info
 from app.routes.runs import RunId
 from app.runs.handles import RunError
+from app.session_networks import IMPORTS_DIR, remember
 from app.settings import Settings
 from model.architecture import ArchitectureError, NetworkLimits, trainable_plan
 from model.network import Sequential
@@ -35,7 +36,6 @@ from model.zoo import INPUT_SHAPE, spec_of
 
 router = APIRouter(prefix="/api", tags=["networks"], route_class=UploadRoute)
 LAYERS = TypeAdapter(LayerList)
-IMPORTS_DIR = "imports"  # under the runs directory: imported networks, one .npz each
 
 
 IMPORT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -95,11 +95,12 @@ def _load(data: bytes, filename: str, layers: list[dict] | None, names: list[str
                         422: {"description": "No weights part, an architecture that cannot be built or is past the "
                                              "limits, or weights whose keys or shapes do not fit it (named)."},
                         **BUSY})
-async def import_network(request: Request, settings: SettingsDep) -> Imported:
+async def import_network(request: Request, response: Response, settings: SettingsDep) -> Imported:
     """multipart/form-data: `weights` (a .safetensors file, or a .npz from convscope) and, unless the
     file says it, the architecture: `layers` (the JSON list POST /api/networks takes) or `code` (the
     `nn.Sequential` code GET /api/model/export/pytorch gives). Keys follow PyTorch's state_dict.
-    The network is checked key by key, saved, and served on every page from then on."""
+    The network is checked key by key, saved, and answers this browser's pages from then on
+    (the `convscope_network` cookie; other learners keep theirs)."""
     parts = await upload_parts(request, "weights file", "weights")
     layers, names = _architecture(parts, settings)
     filename, data = parts["weights"]
@@ -108,7 +109,7 @@ async def import_network(request: Request, settings: SettingsDep) -> Imported:
     path = settings.runs_dir / IMPORTS_DIR / f"{import_id}.npz"
     await run_in_threadpool(net.save, path, {"imported_from": filename})
     state = ModelState(net, path, f"import:{import_id}", net.meta(), {})
-    request.app.state.model = state
+    remember(response, state.source)  # this browser's pages are answered by it; nobody else's change
     _prune(path.parent, settings.max_imports_kept, keep=path)
     return Imported(id=import_id, model=model_info(state))
 

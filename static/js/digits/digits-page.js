@@ -17,6 +17,7 @@
 
 import { pageLimits } from "../shared/limits.js";
 import { LiveQuery } from "../shared/live-query.js";
+import { mountNetworkChoice } from "../shared/network-choice.js";
 import { AnswerPanel } from "./answer-panel.js";
 import { DigitPreview } from "./digit-preview.js";
 import { fetchModel, predictDrawing } from "./digits-api.js";
@@ -160,3 +161,4 @@ function showPrediction(state, { pad, answer, preview, maps, inspector, backward
 }
 
 for (const root of document.querySelectorAll("[data-digits-page]")) setUp(root);
+mountNetworkChoice(document.querySelector("[data-network-choice]"));

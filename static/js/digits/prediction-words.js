@@ -4,6 +4,7 @@
 
 import { formatPercent, formatProbability } from "../shared/numbers.js";
 import { withArticle } from "../shared/words.js";
+export { architectureName, modelLabel } from "../shared/network-words.js";
 
 /** The two most likely digits, as the API orders them (ties: the smaller digit first). */
 export function topTwo(probabilities) {
@@ -41,20 +42,6 @@ export function runnerUpSentence(runnerUp, p, top) {
   if (shown.startsWith("<")) return `runner-up ${runnerUp} (${shown}): no other digit comes close`;
   if (p >= top / 2) return `runner-up ${runnerUp} (${shown}): a close call`;
   return `runner-up ${runnerUp} (${shown})`;
-}
-
-/** An architecture's name in a sentence: "lenet5" -> "LeNet-5", "mlp" -> "the MLP". */
-export function architectureName(architecture) {
-  return architecture === "lenet5" ? "LeNet-5" : architecture === "mlp" ? "the MLP" : String(architecture ?? "network");
-}
-
-/** "pretrained" or "run:<id>" -> how the page names the weights that answered. */
-export function modelLabel(source, architecture = "lenet5") {
-  const name = architectureName(architecture);
-  if (source === "pretrained") return { kind: "pretrained", text: `the pretrained ${name}` };
-  const match = /^run:(.+)$/.exec(String(source ?? ""));
-  if (match) return { kind: "run", run: match[1], text: `${name} from training run ${match[1]}` };
-  return { kind: "other", text: String(source ?? "an unknown model") };
 }
 
 /** " (99.35% right on the MNIST test set)" from /api/model's test_accuracy, or "" when unknown. */

@@ -14,6 +14,7 @@
 // pending). The image's side comes from the root's data-field (the server's).
 
 import { fetchModel } from "../digits/digits-api.js";
+import { mountNetworkChoice } from "../shared/network-choice.js";
 import { DigitSource } from "./digit-source.js";
 import { NetworkGrids } from "./network-grids.js";
 import { fetchTable } from "./rf-api.js";
@@ -122,3 +123,4 @@ async function start(state, { grids, panel, selection, source }) {
 }
 
 for (const root of document.querySelectorAll("[data-rf-page]")) setUp(root);
+mountNetworkChoice(document.querySelector("[data-network-choice]"));

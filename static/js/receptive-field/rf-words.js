@@ -3,7 +3,7 @@
 // effective field is (and what follows from that), the digit shown, and the served network's
 // convolution parameters. No DOM access.
 
-import { architectureName } from "../digits/prediction-words.js";
+import { architectureName } from "../shared/network-words.js";
 import { TIMES, formatInteger, formatNumber, formatPercent, formatProbability } from "../shared/numbers.js";
 import { capitalise, compare, listText, plural, withArticle } from "../shared/words.js";
 
