@@ -1,7 +1,8 @@
-"""The network the app serves: loaded once in the lifespan, kept on ``app.state.model``.
+"""A network the app serves and where its weights came from (``ModelState``).
 
-Later issues swap in a training run's weights ("activate"); every route reads the current
-``ModelState`` and reports which weights answered.
+The pretrained LeNet-5 is loaded once in the lifespan; each browser may choose a run's or
+an import's weights instead (``app/session_networks.py``). Every route reads the
+``ModelState`` for its request and reports which weights answered.
 """
 
 from __future__ import annotations

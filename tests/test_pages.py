@@ -141,9 +141,11 @@ def test_health(client: TestClient) -> None:
     assert isinstance(body["uptime_seconds"], float) and body["uptime_seconds"] >= 0
 
 
-def test_lifespan_stores_settings_and_model_slot(client: TestClient, settings: Settings) -> None:
+def test_lifespan_stores_settings_and_network_slots(client: TestClient, settings: Settings) -> None:
+    from app.session_networks import SessionNetworks
+
     assert client.app.state.settings is settings
-    assert hasattr(client.app.state, "model")
+    assert isinstance(client.app.state.networks, SessionNetworks)
 
 
 def test_openapi_and_docs(client: TestClient) -> None:

@@ -55,6 +55,17 @@ class PageProblems:
         assert not self.items, "browser reported problems:\n" + "\n".join(self.items)
 
 
+def _note_failed_request(problems: PageProblems, req) -> None:  # noqa: ANN001
+    """Record a failed request, except the favicon the browser fetches on its own.
+
+    Chromium asks for the icon after the load event; a test that navigates away
+    at once aborts that fetch (net::ERR_ABORTED), which no learner ever sees.
+    """
+    if req.url.endswith("/favicon.svg") and "ERR_ABORTED" in str(req.failure):
+        return
+    problems.items.append(f"request failed: {req.method} {req.url} ({req.failure})")
+
+
 @pytest.fixture
 def page_problems() -> PageProblems:
     return PageProblems()
@@ -67,10 +78,7 @@ def page(browser: Browser, live_server, page_problems: PageProblems) -> Iterator
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and page_problems.items.append(f"console: {msg.text}"))
     page.on("pageerror", lambda exc: page_problems.items.append(f"uncaught: {exc}"))
-    page.on(
-        "requestfailed",
-        lambda req: page_problems.items.append(f"request failed: {req.method} {req.url} ({req.failure})"),
-    )
+    page.on("requestfailed", lambda req: _note_failed_request(page_problems, req))
     page.on(
         "response",
         lambda resp: resp.status >= 400 and page_problems.items.append(f"HTTP {resp.status}: {resp.url}"),
