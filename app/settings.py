@@ -107,6 +107,9 @@ class Settings:
     #: Finished runs kept on disk (with their checkpoints); the oldest are pruned past either limit.
     max_runs_kept: int = 100
     max_runs_bytes: int = 2 * 1024 ** 3
+    #: A run's replay on disk: its per-batch history and its snapshots (app/runs/snapshots.py), in
+    #: bytes; past it the snapshots are thinned and the history keeps every other step.
+    max_replay_bytes: int = 20 * 1024 ** 2
     #: Where Fashion-MNIST is (Debian's dataset-fashion-mnist package installs it here).
     fashion_mnist_dir: Path = field(default_factory=lambda: Path("/usr/share/datasets/fashion-mnist"))
 
@@ -130,6 +133,7 @@ class Settings:
             raise SettingsError(f"train_threads ({ENV_PREFIX}TRAIN_THREADS) must be 1 or 2, got {self.train_threads}")
         for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs",
                      "max_digit_pixels", "max_ws_connections", "max_ws_per_client", "max_runs_kept", "max_runs_bytes",
+                     "max_replay_bytes",
                      "max_json_bytes", "max_json_depth", "max_image_side", "max_digit_side", "max_concurrent_images",
                      "max_concurrent_engine", "worker_threads", "max_slot_queue", "header_timeout", "body_timeout", "keep_alive_timeout",
                      "max_connections", "max_connections_per_client"):

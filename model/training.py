@@ -187,6 +187,7 @@ class Trainer:
         self.optimizer = make_optimizer(config.optimizer, self.model.parameters(), config.lr,
                                         config.momentum, config.weight_decay)
         self.epochs_done = 0
+        self.last_evaluation: Evaluation | None = None  # the newest epoch end's, predictions included
         self.history: list[dict[str, Any]] = []
         self.elapsed_before = 0.0
         if resume:
@@ -241,7 +242,7 @@ class Trainer:
                     yield BatchEvent(epoch, batch, self.batches_per_epoch, step, loss, correct / seen,
                                      seen / (time.perf_counter() - t0), opt.lr, smoothing.add(loss))
                 epoch_seconds = time.perf_counter() - t0
-                result = evaluate(model, self.dataset.test_images, self.dataset.test_labels)
+                result = self.last_evaluation = evaluate(model, self.dataset.test_images, self.dataset.test_labels)
                 test_loss, test_acc = result.loss, result.accuracy
                 last_test_acc = test_acc
                 self.epochs_done = epoch

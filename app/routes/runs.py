@@ -29,6 +29,7 @@ from app.session_networks import remember
 from app.network_specs import LayerList, specs_of
 from app.runs.hub import Viewer
 from app.runs.manager import RunError, RunManager
+from app.runs.pace import PACE_RANGE
 from app.runs.status import RunStatus
 from app.runs.store import RunRecord
 from model.architecture import ArchitectureError, plan, totals, trainable_plan
@@ -100,6 +101,11 @@ class EpochRecord(BaseModel):
     confusion: list[list[int]] | None = None
 
 
+class Pace(BaseModel):
+    mode: Literal["full", "slow"]
+    batches_per_second: float | None = None
+
+
 class RunSummary(BaseModel):
     id: str
     status: RunStatus
@@ -110,6 +116,7 @@ class RunSummary(BaseModel):
     epochs_done: int
     test_accuracy: float | None
     error: str | None = None
+    pace: Pace | None = Field(None, description="While it trains: full speed or slow motion (POST .../pace).")
 
 
 class RunDetail(RunSummary):
@@ -126,7 +133,7 @@ def _summary(runs: RunManager, record: RunRecord, detail: bool = False) -> RunSu
     fields = dict(id=record.id, status=record.status, position=runs.position(record.id), config=record.config,
                   params=_params(json.dumps(record.config.get("layers") or record.config.get("model"))),
                   created_at=record.created_at, epochs_done=record.epochs_done, test_accuracy=record.test_accuracy,
-                  error=record.error)
+                  error=record.error, pace=runs.pace_of(record.id))
     return RunDetail(**fields, history=[EpochRecord(**h) for h in record.history]) if detail else RunSummary(**fields)
 
 
@@ -195,6 +202,20 @@ def _command(name: str, doc: str):  # noqa: ANN202
 _command("pause", "Pause a running run between two batches")
 _command("resume", "Resume a paused run, or restart a stopped, failed or interrupted one from its last checkpoint")
 _command("stop", "Stop a run (it keeps its last checkpoint and weights)")
+_command("step", "Train one batch, then pause (a running run pauses after its next batch)")
+
+
+class PaceBody(Body):
+    batches_per_second: float | None = Field(
+        ..., ge=PACE_RANGE[0], le=PACE_RANGE[1], examples=[2.0, None],
+        description=f"Slow motion at this many batches a second ({PACE_RANGE[0]} to {PACE_RANGE[1]}), "
+                    "or null for full speed.")
+
+
+@router.post("/api/runs/{run_id}/pace", response_model=Pace, responses=RESPONSES,
+             summary="Train at full speed, or in slow motion at a chosen number of batches a second")
+def pace_run(run_id: RunId, body: PaceBody, runs: RunsDep) -> Pace:
+    return Pace(**_call(runs.pace, run_id, body.batches_per_second))
 
 
 @router.delete("/api/runs/{run_id}", status_code=204, responses=RESPONSES, summary="Delete a run and its files")

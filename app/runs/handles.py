@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from app.runs.pace import Controls
 from app.runs.status import RunStatus
 
 
@@ -23,10 +24,17 @@ class RunError(Exception):
 class _Live:
     process: BaseProcess
     events: Any  # multiprocessing.Queue
-    paused: Any  # multiprocessing.Event
-    stopping: Any
+    controls: Controls  # paused, stopping, pace, steps
     pump: threading.Thread | None = None
     status: RunStatus = RunStatus.RUNNING
+
+    @property
+    def paused(self) -> Any:
+        return self.controls.paused
+
+    @property
+    def stopping(self) -> Any:
+        return self.controls.stopping
 
     def release(self) -> None:
         """Once the worker has ended: close its queue (and the queue's feeder thread) and the process

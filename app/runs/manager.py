@@ -23,6 +23,7 @@ from typing import Any
 from app.runs import worker
 from app.runs.dir_lock import RunsDirLock
 from app.runs.hub import Hub
+from app.runs.pace import PACE_RANGE, Controls
 from app.runs.status import RESUMABLE, RunStatus
 from app.runs.handles import RunError, _Live, _Waiting
 from app.runs.pruning import prune_finished
@@ -39,6 +40,7 @@ class RunManager:
     threads: int = 2
     max_kept: int = 100
     max_bytes: int = 2 * 1024 ** 3
+    replay_bytes: int = 20 * 1024 ** 2
     store: RunStore = field(init=False)
     _live: dict[str, _Live] = field(default_factory=dict, init=False)
     _waiting: list[_Waiting] = field(default_factory=list, init=False)
@@ -149,6 +151,7 @@ class RunManager:
             if handle is not None:
                 if not handle.paused.is_set():
                     raise RunError(409, f"run {run_id} is already running")
+                handle.controls.steps.value = 0  # steps asked for while paused are not taken after it
                 handle.paused.clear()
                 return
             record = self.get(run_id)
@@ -160,6 +163,34 @@ class RunManager:
             self._waiting.append(_Waiting(run_id, resume=checkpoint.is_file()))
             self._publish_status(run_id, RunStatus.QUEUED)
             self._schedule()
+
+    def pace(self, run_id: str, batches_per_second: float | None) -> dict[str, Any]:
+        """Full speed (None) or slow motion at ``batches_per_second`` (within ``PACE_RANGE``)."""
+        low, high = PACE_RANGE
+        if batches_per_second is not None and not low <= batches_per_second <= high:
+            raise RunError(422, f"slow motion runs at {low} to {high} batches a second; got {batches_per_second}")
+        with self._lock:
+            handle = self._live_or_409(run_id, "set the pace of")
+            handle.controls.pace.value = batches_per_second or 0.0
+            described = handle.controls.describe()
+        self._publish(run_id, described)
+        return described
+
+    def step(self, run_id: str) -> None:
+        """One batch, then paused (a running run pauses after its next batch)."""
+        with self._lock:
+            self._live_or_409(run_id, "step").controls.ask_step()
+
+    def pace_of(self, run_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            handle = self._live.get(run_id)
+            return None if handle is None else handle.controls.describe()
+
+    def _live_or_409(self, run_id: str, what: str) -> _Live:
+        handle = self._live.get(run_id)
+        if handle is None:
+            raise RunError(409, f"cannot {what} run {run_id}: it is {self.get(run_id).status}, not training")
+        return handle
 
     def stop(self, run_id: str) -> None:
         with self._lock:
@@ -200,12 +231,12 @@ class RunManager:
                 continue
             config = {k: v for k, v in record.config.items() if k != "dataset"} | {"threads": self.threads}
             spec = worker.WorkerSpec(waiting.run_id, config, str(self.data_dirs[record.config["dataset"]]),
-                                     str(self.run_dir(waiting.run_id)), waiting.resume)
-            events, paused, stopping = self._ctx.Queue(), self._ctx.Event(), self._ctx.Event()
-            process = self._ctx.Process(target=worker.main, args=(spec, events, paused, stopping),
+                                     str(self.run_dir(waiting.run_id)), waiting.resume, self.replay_bytes)
+            events, controls = self._ctx.Queue(), Controls.create(self._ctx)
+            process = self._ctx.Process(target=worker.main, args=(spec, events, controls),
                                         name=f"convscope-run-{waiting.run_id}", daemon=True)
             process.start()
-            handle = _Live(process, events, paused, stopping)
+            handle = _Live(process, events, controls)
             self._live[waiting.run_id] = handle
             self.store.set_status(waiting.run_id, RunStatus.RUNNING)
             handle.pump = threading.Thread(target=self._pump, args=(waiting.run_id, handle),
@@ -293,4 +324,4 @@ def make_run_manager(settings: Any) -> RunManager:
     return RunManager(settings.runs_dir, {"mnist": settings.data_dir, "fashion-mnist": settings.fashion_mnist_dir},
                       Hub(settings.max_ws_connections, settings.max_ws_per_client), settings.max_concurrent_runs,
                       settings.max_queued_runs, settings.train_threads, settings.max_runs_kept,
-                      settings.max_runs_bytes)
+                      settings.max_runs_bytes, settings.max_replay_bytes)
