@@ -107,5 +107,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
     thread for as long as its session-wide browser lives, and tests that call asyncio.run()
-    themselves cannot run while it does."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    themselves cannot run while it does. Every test under tests/browser/ counts, marked or not."""
+    browser_dir = Path(__file__).parent / "browser"
+
+    def is_browser(item: pytest.Item) -> bool:
+        return item.get_closest_marker("browser") is not None or browser_dir in Path(item.path).parents
+
+    items.sort(key=is_browser)

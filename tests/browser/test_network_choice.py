@@ -3,9 +3,12 @@ and /receptive-field, the other keeps the pretrained LeNet-5; the way back is on
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.test_custom_networks import serve_trained
+
+pytestmark = pytest.mark.browser
 
 TIMEOUT = 20_000
 LENET = [{"kind": "conv", "channels": 6, "kernel": 5, "padding": 2, "bias": False}, {"kind": "relu"},
