@@ -110,6 +110,11 @@ export class KernelControls {
     if (this.state.presetName !== "custom") this.presets.show("custom");
   }
 
+  /** Check radio `name`'s `value` (a link's output or channels), without dispatching a change. */
+  setChoice(name, value) {
+    this.#check(name, value);
+  }
+
   #check(name, value) {
     const input = this.form.querySelector(`input[name="${name}"][value="${value}"]`);
     if (input) input.checked = true;

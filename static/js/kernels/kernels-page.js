@@ -17,6 +17,7 @@ import { ArithmeticView } from "./arithmetic-view.js";
 import { DownloadButton } from "./download-button.js";
 import { ImageSource } from "./image-source.js";
 import { KernelControls } from "./kernel-controls.js";
+import { loadLinkedKernel } from "./kernel-from-link.js";
 import { buildRequest, clampPixel, outputPixelFor, windowCentre, windowFor } from "./kernel-math.js";
 import { applyQuery, explainQuery, photoQuery } from "./kernel-queries.js";
 import { fetchPresets } from "./kernels-api.js";
@@ -77,13 +78,15 @@ class KernelsPage {
       view.root.addEventListener("pixel-point", (event) => this.#pointAt(kind, event.detail.x, event.detail.y));
       view.root.addEventListener("pixel-step", (event) => this.#step(event.detail.dx, event.detail.dy));
     }
+    const linked = loadLinkedKernel(this.root, this.controls, window.location.search, this.state.maxKernelSide);
     const side = Math.min(IDENTITY.length, this.state.maxKernelSide);
-    this.controls.grid.setCells(resizeFromCentre(IDENTITY, side, side));
+    if (!linked) this.controls.grid.setCells(resizeFromCentre(IDENTITY, side, side));
     this.refresh();
     fetchPresets()
       .then((list) => {
         this.controls.presets.add(list);
-        this.controls.choosePreset(this.controls.presets.firstUsable([START_PRESET]));
+        if (linked) this.controls.presets.show("custom"); // the linked kernel stays
+        else this.controls.choosePreset(this.controls.presets.firstUsable([START_PRESET]));
         this.refresh();
       })
       .catch((error) => this.controls.showKernelError(`Could not load the presets: ${error.message || error}`))

@@ -7,6 +7,8 @@ import { formatShape, formatSignificant } from "../shared/numbers.js";
 import { argmax, sizeOf } from "./byte-codes.js";
 import { PictureView } from "./panel.js";
 import { kernelNote, layerNote, probeWords } from "./picture-words.js";
+import { KernelInspector } from "./kernel-inspector.js";
+import { FixedScales, scaleWords } from "./kernel-scale.js";
 import { drawDigit, drawKernels, drawMaps, drawStrip } from "./small-multiples.js";
 
 /** A picture panel of one figure per layer, by layer name. */
@@ -60,27 +62,63 @@ export class KernelsView extends LayerFigures {
   /** @param {HTMLElement} root the [data-kernels-view] section */
   constructor(root) {
     super(root, { content: "kernel-layers", empty: "kernels-empty", note: "kernels-source" });
+    this.scales = new FixedScales();
+    this.last = null; // {layers, context} of the pictures on screen, to redraw them
+    this.inspector = new KernelInspector(root, this);
+    const fixed = root.querySelector("[data-kernel-fixed]");
+    fixed.checked = false;
+    fixed.addEventListener("change", () => {
+      this.scales.set(fixed.checked);
+      this.#draw();
+    });
+    new ResizeObserver(() => {
+      if (this.last && this.content.clientWidth !== this.last.width) this.#draw();
+    }).observe(this.content);
+  }
+
+  clear(text) {
+    super.clear(text);
+    this.scales.forget();
+    this.last = null;
+    this.inspector.clear();
   }
 
   /**
    * @param {Array<{name: string, shape: number[], scale: number, bytes: Uint8Array}>} layers
    * @param {{model: string, source: string}} context source: what the pictures show, e.g. "step 120"
    */
-  show(layers, { model, source }) {
+  show(layers, context) {
     this.showing();
+    this.last = { layers, context };
+    this.#draw();
+    this.finish(context.source);
+    this.inspector.refresh();
+  }
+
+  /** Draws the last layers at the panel's width, in the colour scale chosen. */
+  #draw() {
+    if (!this.last) return;
+    const { layers, context: { model, source } } = this.last;
+    this.last.width = this.content.clientWidth;
+    const width = Math.max(120, this.last.width || 320);
     for (const layer of layers) {
       const entry = this.figure(layer.name, "tr-kernel-figure", (e) => {
         e.canvas.dataset.kernels = layer.name;
+        this.inspector.attach(e, layer.name);
       });
-      const wide = layer.shape[2] > 8; // the MLP's 28x28 pictures
-      drawKernels(entry.canvas, layer, wide ? { target: 56, maxCols: 8 } : { target: layer.shape[1] > 1 ? 20 : 52 });
+      const shown = this.scales.colours(layer, source);
+      entry.layer = layer;
+      entry.layout = drawKernels(entry.canvas, layer, { width, codes: shown.codes });
+      entry.canvas.dataset.shape = layer.shape.join(",");
+      entry.canvas.dataset.scale = String(shown.scale);
+      entry.canvas.dataset.fixed = String(shown.fixed);
       const note = kernelNote(layer, model);
-      const scale = formatSignificant(layer.scale);
-      setCaption(entry.caption, layer.name, `${note} \u00b7 colour scale \u00b1${scale}`);
+      const words = scaleWords(layer, shown);
+      setCaption(entry.caption, layer.name, `${note} \u00b7 ${words}`);
       entry.canvas.setAttribute("aria-label", `${layer.name} weights: ${note}; blue positive, red negative, `
-        + `white zero, strongest \u00b1${scale}`);
+        + `white zero; ${words}. Point at a weight, or focus the picture and use the arrow keys, to read it`);
     }
-    this.finish(source);
+    this.inspector.refresh();
   }
 }
 

@@ -7,6 +7,7 @@
 import { drawHeatmap, paperColor } from "../shared/heatmap.js";
 import { sizeOf } from "./byte-codes.js";
 import { INK_STRENGTH, KERNEL_TABLE, activationTable, cssColour, paint } from "./colour-tables.js";
+import { kernelLayout, kernelTile } from "./kernel-layout.js";
 
 const FRAME = [207, 213, 226, 255];
 
@@ -92,20 +93,55 @@ export function splitTiles(bytes, count, size) {
 }
 
 /**
- * Kernels (out, in, kh, kw) around 128. Columns are the output channels, rows the input
- * channels, so conv2's 16 filters of 6 slices read as 16 columns; single-slice kernels wider
- * than ``maxCols`` wrap.
+ * Kernels (out, in, kh, kw) around 128, laid out for `width` CSS px by kernel-layout.js (columns
+ * the output channels, rows the input channels, wrapped into numbered bands). `codes` are the
+ * bytes to paint (default the layer's own; the fixed colour scale passes re-coded ones). Returns
+ * the layout, for finding a weight under the pointer.
  */
-export function drawKernels(canvas, layer, { target = 40, maxCols = 16 } = {}) {
-  const [out, inputs, kh, kw] = layer.shape;
+export function drawKernels(canvas, layer, { width = 320, codes = layer.bytes } = {}) {
+  const layout = kernelLayout(layer.shape, width);
+  const { out, inputs, kh, kw, scale, tileW, tileH } = layout;
+  if (canvas.width !== layout.width) canvas.width = layout.width;
+  if (canvas.height !== layout.height) canvas.height = layout.height;
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(layout.width, layout.height);
+  const rgba = new Uint8ClampedArray(kh * kw * 4);
   const size = kh * kw;
-  const tiles = [];
-  for (let i = 0; i < inputs; i += 1) {
-    for (let o = 0; o < out; o += 1) tiles.push(layer.bytes.subarray((o * inputs + i) * size, (o * inputs + i + 1) * size));
+  for (let o = 0; o < out; o += 1) {
+    for (let i = 0; i < inputs; i += 1) {
+      const { left, top } = kernelTile(layout, o, i);
+      for (let y = top; y < top + tileH; y += 1) {
+        for (let x = left; x < left + tileW; x += 1) image.data.set(FRAME, (y * layout.width + x) * 4);
+      }
+      const tile = codes.subarray((o * inputs + i) * size, (o * inputs + i + 1) * size);
+      blit(image.data, layout.width, paint(rgba, tile, KERNEL_TABLE), { h: kh, w: kw, left: left + 1, top: top + 1, scale });
+    }
   }
-  const cols = inputs === 1 ? Math.min(out, maxCols) : out;
-  return drawTiles(canvas, { tiles, h: kh, w: kw, cols, scale: pixelScale(kw, target), gap: inputs === 1 ? 6 : 3,
-    table: KERNEL_TABLE });
+  context.putImageData(image, 0, 0);
+  labelKernels(context, layout, getComputedStyle(canvas));
+  return layout;
+}
+
+/** The output channel's number over each column of each band, the input channel's before each row. */
+function labelKernels(context, layout, style) {
+  if (!layout.labelH) return;
+  context.fillStyle = style.color || "#667";
+  context.font = `10px ${style.fontFamily || "sans-serif"}`;
+  context.textBaseline = "alphabetic";
+  context.textAlign = "center";
+  for (let o = 0; o < layout.out; o += 1) {
+    const { left, top } = kernelTile(layout, o, 0);
+    context.fillText(String(o), left + layout.tileW / 2, top - 3);
+  }
+  if (!layout.labelW) return;
+  context.textAlign = "right";
+  context.textBaseline = "middle";
+  for (let band = 0; band < layout.bands; band += 1) {
+    for (let i = 0; i < layout.inputs; i += 1) {
+      const { top } = kernelTile(layout, band * layout.cols, i);
+      context.fillText(String(i), layout.labelW - 5, top + layout.tileH / 2);
+    }
+  }
 }
 
 /** Feature maps (C, H, W) over the layer's min..max, zero white, one tile per channel. */
