@@ -45,7 +45,7 @@ def test_a_finished_run_keeps_every_batch_with_the_learning_rate_it_really_used(
     run_id, messages = _finished_run(api)
     history = api.get(f"/api/runs/{run_id}/history").json()
     columns = history["columns"]
-    assert history["total"] == 20 and history["stride"] == 1 and columns["step"] == list(range(1, 21))
+    assert history["total"] == 20 and history["stride"] == 1 and history["batches_per_epoch"] == 10 and columns["step"] == list(range(1, 21))
     assert columns["epoch"] == [1] * 10 + [2] * 10
     schedule = LRSchedule("onecycle", 0.05, 20)
     np.testing.assert_allclose(columns["lr"], [schedule(s - 1) for s in range(1, 21)], rtol=1e-6)

@@ -17,6 +17,7 @@ from app.runs.manager import RunManager
 from app.runs.replay import HISTORY_PAGE_MAX, IMAGES_PAGE_MAX, history_page, images_page, snapshot_view, \
     test_images_of
 from app.runs.snapshots import SnapshotShelf
+from model.datasets import TRAIN_IMAGES
 
 router = APIRouter(tags=["runs"], route_class=GuardedRoute)
 
@@ -35,6 +36,7 @@ class HistoryColumns(BaseModel):
 
 
 class History(BaseModel):
+    batches_per_epoch: int = Field(description="Batch b of epoch e is step (e - 1) * batches_per_epoch + b.")
     total: int = Field(description="Batches in the step range (the page holds `limit` of them from `offset`).")
     offset: int
     limit: int
@@ -97,10 +99,12 @@ def run_history(run_id: RunId, runs: RunsDep,
                 last: Annotated[int | None, Query(ge=1, description="The last step wanted.")] = None,
                 offset: Offset = 0,
                 limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX)] = HISTORY_PAGE_MAX) -> History:
-    _call(runs.get, run_id)
+    config = _call(runs.get, run_id).config
     if first is not None and last is not None and last < first:
         raise HTTPException(422, f"the step range is empty: last ({last}) comes before first ({first})")
-    return History(**history_page(runs.run_dir(run_id), first, last, offset, limit))
+    images = min(config.get("train_size") or TRAIN_IMAGES, TRAIN_IMAGES)
+    return History(**history_page(runs.run_dir(run_id), first, last, offset, limit),
+                   batches_per_epoch=-(-images // config.get("batch_size", 64)))
 
 
 @router.get("/api/runs/{run_id}/snapshots", response_model=Snapshots, responses=RESPONSES,

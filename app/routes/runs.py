@@ -86,6 +86,7 @@ class RunConfig(Body):
 
 class EpochRecord(BaseModel):
     epoch: int
+    step: int | None = Field(None, description="The step the epoch ended at: its snapshot's (GET .../snapshots/{step}).")
     epochs: int | None = None
     train_loss: float
     train_accuracy: float

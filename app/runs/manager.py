@@ -295,7 +295,7 @@ class RunManager:
         kind = message["type"]
         if kind == "epoch":
             self.store.add_epoch(run_id, {k: v for k, v in message.items()
-                                          if k not in ("type", "misclassified")})
+                                          if k not in ("type", "misclassified", "stored")})
         elif kind == "status":
             handle.status = RunStatus(message["status"])
             self.store.set_status(run_id, message["status"])

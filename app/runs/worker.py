@@ -227,15 +227,15 @@ def _train(spec: WorkerSpec, events: Sink, controls: Controls) -> None:
             history.flush()
             model.save(run_dir / "weights.npz", extra_meta={"test_accuracy": event.test_accuracy,
                                                             "run_id": spec.run_id, "epoch": event.epoch})
-            message = event_dict(event)
+            step = event.epoch * trainer.batches_per_epoch
+            stored = snapshot(shelf, model, probe, probe_label, trainer.last_evaluation, dataset.test_labels,
+                              {"step": step, "epoch": event.epoch, "batch": trainer.batches_per_epoch, "kind": "epoch"})
+            message = event_dict(event) | {"step": step, "stored": stored}  # stored first: a click on it finds it
             for item in message["misclassified"][:MISCLASSIFIED_SHOWN]:
                 item["data"] = b64(dataset.test_images[item["index"]])
             events.put(message)
-            step = event.epoch * trainer.batches_per_epoch
-            picture(step)
-            snapshot(shelf, model, probe, probe_label, trainer.last_evaluation, dataset.test_labels,
-                     {"step": step, "epoch": event.epoch, "batch": trainer.batches_per_epoch, "kind": "epoch"})
             events.put({"type": "snapshot_saved", "step": step})
+            picture(step)
         elif isinstance(event, DoneEvent):
             history.flush()
             events.put(event_dict(event))
