@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
 from app.routes.runs import DEFAULTS, RunConfig
+from app.runs.pace import PACE_RANGE
 from app.runs.worker import ACTIVATIONS_EVERY, BATCH_EVERY, WEIGHTS_EVERY
 from model.datasets import TEST_IMAGES, TRAIN_IMAGES
 from model.training import SMOOTHING
@@ -114,6 +115,9 @@ def pretrained_summary() -> dict[str, Any] | None:
             "seconds": round(float(sidecar.get("wall_seconds", 0)))}
 
 
+SLOW_PACE_DEFAULT = 2.0  # batches a second, until the learner picks another rate
+
+
 @router.get("/training", response_class=HTMLResponse)
 def training_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """Start, watch, pause and compare training runs."""
@@ -124,4 +128,5 @@ def training_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
                               "mnist_mean": MNIST_MEAN, "mnist_std": MNIST_STD,
                               "per_second": {"batch": round(1 / BATCH_EVERY), "activations": round(1 / ACTIVATIONS_EVERY),
                                              "weights": round(1 / WEIGHTS_EVERY)},
-                              "smoothing": {"weight": SMOOTHING, "batches": round(1 / (1 - SMOOTHING))}})
+                              "smoothing": {"weight": SMOOTHING, "batches": round(1 / (1 - SMOOTHING))},
+                              "pace": {"min": PACE_RANGE[0], "max": PACE_RANGE[1], "default": SLOW_PACE_DEFAULT}})

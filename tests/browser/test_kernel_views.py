@@ -126,6 +126,7 @@ def test_fixed_scale_keeps_the_colour_of_an_unchanged_weight(page: Page, page_pr
         const { KernelsView } = await import("/static/js/training/network-views.js");
         const section = document.querySelector("[data-kernels-view]").cloneNode(true);
         section.removeAttribute("data-kernels-view");
+        section.querySelector("[data-kernel-layers]").replaceChildren();  // not the page's own pictures, if a run is on screen
         document.querySelector(".tr-main").append(section);
         const view = new KernelsView(section);
         const code = (w, scale) => Math.round(128 + 127 * w / scale);

@@ -1,5 +1,6 @@
 // Line charts with uPlot (static/vendor/uplot/, installed from npm): the live loss and accuracy
-// curves, and the comparison of two runs. Each chart follows its container's width.
+// curves, the learning rate, and the comparison of two runs. Each chart follows its container's
+// width; a chart's y axis can switch between log and linear (setLog).
 
 import uPlot from "/static/vendor/uplot/uPlot.esm.js";
 
@@ -13,6 +14,7 @@ export const COLORS = Object.freeze({
   test: "#0f9d74",
   runA: "#3f37c9",
   runB: "#d9465f",
+  lr: "#7048e8",
 });
 
 const AXIS = {
@@ -42,8 +44,9 @@ export const plain = {
  * A uPlot chart inside ``container`` (which also holds an element with [data-chart-empty],
  * shown while there is nothing to draw).
  * @param {{series: Array<{label: string, stroke: string, width?: number, dash?: number[],
- *          points?: boolean}>, xLabel: string, yLabel: string, format: typeof plain,
+ *          points?: boolean, line?: boolean}>, xLabel: string, yLabel: string, format: typeof plain,
  *          xFormat?: typeof plain, log?: boolean, height?: number, sync?: string}} options
+ *   log: the y axis starts on a log scale (setLog switches it)
  */
 export class LineChart {
   constructor(container, options) {
@@ -52,8 +55,19 @@ export class LineChart {
     this.host = container.querySelector("[data-chart-plot]") ?? container;
     this.empty = container.querySelector("[data-chart-empty]");
     this.points = 0;
-    const { format, xFormat = plain } = options;
+    this.log = Boolean(options.log);
+    this.data = this.blank();
     this.zoom = null; // the x range the learner dragged out, kept while new data arrives
+    this.plot = this.makePlot();
+    this.resizer = new ResizeObserver(() => this.resize());
+    this.resizer.observe(this.container);
+    this.setData(this.blank());
+  }
+
+  /** A uPlot for the options and the current y scale (log or linear), drawing nothing yet. */
+  makePlot() {
+    const { options } = this;
+    const { format, xFormat = plain } = options;
     const opts = {
       hooks: {
         setSelect: [(u) => {
@@ -72,7 +86,7 @@ export class LineChart {
       legend: { live: true },
       scales: {
         x: { time: false },
-        y: options.log ? { distr: 3, log: 10 } : { auto: true },
+        y: this.log ? { distr: 3, log: 10 } : { auto: true },
       },
       axes: [
         { ...AXIS, label: options.xLabel, labelSize: 20, values: xFormat.ticks, incrs: options.xIncrs },
@@ -87,14 +101,25 @@ export class LineChart {
           dash: s.dash,
           spanGaps: true,
           points: s.points ? { show: true, size: 6, fill: "#fff", width: 2 } : { show: false },
+          ...(s.line === false ? { paths: () => null } : {}), // dots only
           value: format.value,
         })),
       ],
     };
-    this.plot = new uPlot(opts, this.blank(), this.host);
-    this.resizer = new ResizeObserver(() => this.resize());
-    this.resizer.observe(this.container);
-    this.setData(this.blank());
+    const plot = new uPlot(opts, this.blank(), this.host);
+    // What the plot really is, for learners' tools and tests: uPlot's distribution 3 is its log scale.
+    this.container.dataset.scale = plot.scales.y.distr === 3 ? "log" : "linear";
+    return plot;
+  }
+
+  /** The y axis on a log (true) or linear scale. uPlot fixes a scale's kind when the plot is made,
+   * so the plot is made again and given the data (and the zoom) it had. */
+  setLog(log) {
+    if (Boolean(log) === this.log) return;
+    this.log = Boolean(log);
+    this.plot.destroy();
+    this.plot = this.makePlot();
+    this.setData(this.data);
   }
 
   blank() {
@@ -120,6 +145,7 @@ export class LineChart {
   setData(data) {
     // A log scale needs something positive to look at: an empty chart keeps its last data, hidden.
     const points = data[0].length;
+    this.data = data;
     this.points = points;
     if (this.empty) this.empty.hidden = points > 0;
     this.container.classList.toggle("is-empty", points === 0);
@@ -128,7 +154,7 @@ export class LineChart {
     if (this.zoom) {
       this.plot.setData(data, false);
       this.plot.setScale("x", this.zoom);
-    } else if (points > 0 || !this.options.log) {
+    } else if (points > 0 || !this.log) {
       this.plot.setData(data);
     }
   }

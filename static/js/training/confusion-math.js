@@ -1,5 +1,5 @@
 // A confusion matrix (rows: the true class, columns: the predicted one) -> its totals, the shade
-// of each cell and the most common mistake. No DOM access.
+// of each cell, the most common mistake and each class's accuracy. No DOM access.
 
 /** A confusion matrix -> {total, correct, errors}. */
 export function confusionTotals(matrix) {
@@ -32,4 +32,27 @@ export function confusionShade(matrix, i, j) {
   }
   const largest = mostConfused(matrix)?.count ?? 0;
   return largest ? Math.sqrt(count / largest) : 0;
+}
+
+/** Each class's accuracy, from its row (every test image of that class): row i ->
+ * {correct: matrix[i][i], total: the row's sum, accuracy: correct / total, or null for an empty row}. */
+export function classAccuracies(matrix) {
+  return matrix.map((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    const correct = row[i] ?? 0;
+    return { correct, total, accuracy: total ? correct / total : null };
+  });
+}
+
+/** The classes with the lowest and the highest accuracy (the first of any tie), as indices into
+ * ``classes`` (from classAccuracies): {weakest, strongest}, or null if no class has images. */
+export function accuracyExtremes(classes) {
+  let weakest = -1;
+  let strongest = -1;
+  classes.forEach(({ accuracy }, i) => {
+    if (accuracy == null) return;
+    if (weakest < 0 || accuracy < classes[weakest].accuracy) weakest = i;
+    if (strongest < 0 || accuracy > classes[strongest].accuracy) strongest = i;
+  });
+  return weakest < 0 ? null : { weakest, strongest };
 }

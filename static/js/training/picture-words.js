@@ -89,9 +89,9 @@ export function kernelNote(layer, model) {
 }
 
 /** The sentence under the confusion matrix: how many are right, and the most common mistake. */
-export function confusionSummary(matrix, epoch, dataset) {
+export function confusionSummary(matrix, epoch, dataset, step = null) {
   const { total, correct } = confusionTotals(matrix);
-  const right = `Epoch ${epoch}: ${formatInteger(correct)} of ${plural(total, "test image", "test images", formatInteger)}`
+  const right = `${epoch == null ? `At step ${formatInteger(step)}` : `Epoch ${epoch}`}: ${formatInteger(correct)} of ${plural(total, "test image", "test images", formatInteger)}`
     + ` right (${formatPercent(total ? correct / total : NaN)}).`;
   const worst = mostConfused(matrix);
   if (!worst) return `${right} No mistakes.`;
@@ -99,17 +99,41 @@ export function confusionSummary(matrix, epoch, dataset) {
     + `${className(worst.predicted, dataset)}, ${plural(worst.count, "time", "times", formatInteger)}.`;
 }
 
-/** The sentence over the misclassified images: `shown` of the epoch's `errors` mistakes. */
-export function mistakesSummary(shown, errors, epoch) {
+/** "after epoch 2", or for a stored step inside an epoch, "at step 8". */
+export function whenText(epoch, step = null) {
+  return epoch == null ? `at step ${formatInteger(step)}` : `after epoch ${epoch}`;
+}
+
+/** The sentence over the misclassified images: `shown` of the epoch's `errors` mistakes (from
+ * `first`, 0-based, when paged). */
+export function mistakesSummary(shown, errors, epoch, { step = null, first = 0 } = {}) {
   if (!shown) return "";
-  if (shown >= errors) {
-    return errors === 1 ? `The only mistake after epoch ${epoch}.`
-      : `All ${formatInteger(errors)} mistakes after epoch ${epoch}, in test-set order.`;
+  const when = whenText(epoch, step);
+  if (first > 0) {
+    return `Mistakes ${formatInteger(first + 1)}–${formatInteger(first + shown)} of ${formatInteger(errors)} ${when}, `
+      + "in test-set order.";
   }
-  return `The first ${shown} of ${formatInteger(errors)} mistakes after epoch ${epoch}, in test-set order.`;
+  if (shown >= errors) {
+    return errors === 1 ? `The only mistake ${when}.` : `All ${formatInteger(errors)} mistakes ${when}, in test-set order.`;
+  }
+  return `The first ${shown} of ${formatInteger(errors)} mistakes ${when}, in test-set order.`;
 }
 
 /** What the misclassified list says when the network gets every test image right. */
-export function noMistakes(epoch) {
-  return `No mistakes on the test set after epoch ${epoch}.`;
+export function noMistakes(epoch, step = null) {
+  return `No mistakes on the test set ${whenText(epoch, step)}.`;
+}
+
+/** The heading over one confusion cell's images: "113 test images of 4 taken for 9 after epoch 2". */
+export function cellHeading({ total, truth, predicted, epoch, step, dataset }) {
+  const images = plural(total, "test image", "test images", formatInteger);
+  const what = truth === predicted ? `of ${className(truth, dataset)} classified right`
+    : `of ${className(truth, dataset)} taken for ${className(predicted, dataset)}`;
+  return `${images} ${what} ${whenText(epoch, step)}`;
+}
+
+/** "Images 25–48 of 113" for a page of a list. */
+export function pageText(offset, shown, total) {
+  if (!total) return "None.";
+  return `Images ${formatInteger(offset + 1)}–${formatInteger(offset + shown)} of ${formatInteger(total)}.`;
 }

@@ -1,5 +1,5 @@
 // What the learner asks for: starting a run from the form, and the watched run's buttons (pause,
-// resume, stop, use for the digit classifier, delete). Errors from the server are shown where
+// resume, stop, step, use for the digit classifier, delete) and pace. Errors from the server are shown where
 // they belong: next to the form's fields, or in the status header.
 
 import { ApiError } from "../shared/api.js";
@@ -7,7 +7,7 @@ import { errorsByField } from "./form-values.js";
 import { renderStatus } from "./page-views.js";
 import { refreshList, refreshListSoon } from "./run-catalogue.js";
 import { activatedMessage, queuedMessage, resumedMessage } from "./run-words.js";
-import { activateRun, commandRun, createRun, deleteRun } from "./training-api.js";
+import { activateRun, commandRun, createRun, deleteRun, paceRun } from "./training-api.js";
 import { unwatch, watch } from "./run-watcher.js";
 
 const NO_SERVER = "Could not reach the server.";
@@ -72,7 +72,30 @@ const ACTIONS = {
   pause: control,
   resume: control,
   stop: control,
+  step: control,
 };
+
+/** The pace control's choice: one batch at a time pauses the run; full speed and slow motion set
+ * the pace and resume a paused run. */
+export async function changePace(page, { mode, batchesPerSecond }) {
+  const run = page.state.watched;
+  if (!run) return;
+  run.busy = true;
+  renderStatus(page);
+  try {
+    if (mode === "step") {
+      if (run.status === "running") await control(page, run, "pause");
+    } else {
+      run.pace = await paceRun(run.id, mode === "slow" ? batchesPerSecond : null);
+      if (run.status === "paused") await control(page, run, "resume");
+    }
+  } catch (error) {
+    page.views.status.say(error instanceof ApiError ? error.message : NO_SERVER, "error");
+  } finally {
+    run.busy = false;
+    if (page.state.watched === run) renderStatus(page);
+  }
+}
 
 /** One of the watched run's buttons. */
 export async function runCommand(page, action) {

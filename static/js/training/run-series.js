@@ -4,6 +4,8 @@
 // of B in epoch e sits at e - 1 + b / B, so the per-batch and per-epoch curves share one axis.
 // No DOM access.
 
+import { formatInteger, formatNumber, formatPercent, formatSignificant } from "../shared/numbers.js";
+
 export class RunSeries {
   constructor() {
     this.clear();
@@ -14,6 +16,7 @@ export class RunSeries {
     this.batchLoss = [];
     this.batchSmoothed = [];
     this.batchAccuracy = [];
+    this.batchLr = []; // the learning rate each drawn batch trained with
     this.epochs = new Map(); // epoch -> record
     this.latest = null; // the last batch message
   }
@@ -38,12 +41,51 @@ export class RunSeries {
       this.batchLoss.length = keep;
       this.batchSmoothed.length = keep;
       this.batchAccuracy.length = keep;
+      this.batchLr.length = keep;
     }
     this.batchX.push(x);
     this.batchLoss.push(message.loss);
     this.batchSmoothed.push(message.smoothed_loss ?? null);
     this.batchAccuracy.push(message.accuracy);
+    this.batchLr.push(Number.isFinite(message.lr) ? message.lr : null);
     this.latest = message;
+  }
+
+  /** A run's stored per-batch history (GET .../history: columns and batches_per_epoch) in front of
+   * the batches already here (live ones that arrived while it loaded). */
+  loadHistory({ columns, batches_per_epoch: perEpoch }) {
+    const live = this.batchX.length ? this.batchX[0] : Infinity;
+    const rows = { x: [], loss: [], smoothed: [], accuracy: [], lr: [] };
+    columns.step.forEach((step, i) => {
+      const epoch = columns.epoch[i];
+      const x = epoch - 1 + (step - (epoch - 1) * perEpoch) / perEpoch;
+      if (!(x < live)) return;
+      rows.x.push(x);
+      rows.loss.push(columns.loss[i]);
+      rows.smoothed.push(columns.smoothed_loss[i]);
+      rows.accuracy.push(columns.accuracy[i]);
+      rows.lr.push(columns.lr[i]);
+    });
+    this.batchX = rows.x.concat(this.batchX);
+    this.batchLoss = rows.loss.concat(this.batchLoss);
+    this.batchSmoothed = rows.smoothed.concat(this.batchSmoothed);
+    this.batchAccuracy = rows.accuracy.concat(this.batchAccuracy);
+    this.batchLr = rows.lr.concat(this.batchLr);
+  }
+
+  /** A copy holding only what was known at ``x`` (in epochs): for a replayed step. */
+  until(x) {
+    const copy = new RunSeries();
+    const keep = this.batchX.findIndex((value) => value > x + 1e-9);
+    const n = keep === -1 ? this.batchX.length : keep;
+    copy.batchX = this.batchX.slice(0, n);
+    copy.batchLoss = this.batchLoss.slice(0, n);
+    copy.batchSmoothed = this.batchSmoothed.slice(0, n);
+    copy.batchAccuracy = this.batchAccuracy.slice(0, n);
+    copy.batchLr = this.batchLr.slice(0, n);
+    copy.epochs = new Map([...this.epochs].filter(([epoch]) => epoch <= x + 1e-9));
+    copy.latest = this.latest;
+    return copy;
   }
 
   /** An ``epoch`` message or history record; a later record for the same epoch replaces it. */
@@ -63,13 +105,20 @@ export class RunSeries {
   }
 
   /** uPlot's aligned data: [x, batch, train epoch, test epoch] for ``"loss"`` or ``"accuracy"``;
-   * with ``smooth``, the smoothed loss follows the batch values. */
+   * with ``smooth``, the smoothed loss follows the batch values. For ``"lr"``: [x, batch, epoch],
+   * the rate each drawn batch trained with and the one at each epoch's end. */
   chartData(kind, { smooth = false } = {}) {
-    const batchValues = kind === "loss" ? this.batchLoss : this.batchAccuracy;
-    const trainKey = kind === "loss" ? "train_loss" : "train_accuracy";
-    const testKey = kind === "loss" ? "test_loss" : "test_accuracy";
-    const smoothed = smooth ? this.batchSmoothed : null;
-    const width = smooth ? 4 : 3;
+    if (kind === "lr") return this.aligned([this.batchLr], ["lr"]);
+    const batchColumns = kind === "loss" ? [this.batchLoss] : [this.batchAccuracy];
+    if (smooth) batchColumns.push(this.batchSmoothed);
+    const keys = kind === "loss" ? ["train_loss", "test_loss"] : ["train_accuracy", "test_accuracy"];
+    return this.aligned(batchColumns, keys);
+  }
+
+  /** [x, ...batchColumns, ...one column per epoch key]: one row per distinct x (batches at theirs,
+   * epoch records at x = epoch), null where a column has no value there. */
+  aligned(batchColumns, epochKeys) {
+    const width = batchColumns.length + epochKeys.length;
     const points = new Map();
     const at = (x) => {
       const key = Math.round(x * 1e6) / 1e6;
@@ -78,13 +127,11 @@ export class RunSeries {
     };
     this.batchX.forEach((x, i) => {
       const row = at(x);
-      row[0] = batchValues[i];
-      if (smoothed) row[1] = smoothed[i];
+      batchColumns.forEach((column, j) => { row[j] = column[i]; });
     });
     for (const record of this.epochs.values()) {
       const row = at(record.epoch);
-      row[width - 2] = record[trainKey];
-      row[width - 1] = record[testKey];
+      epochKeys.forEach((key, j) => { row[batchColumns.length + j] = record[key] ?? null; });
     }
     const xs = [...points.keys()].sort((a, b) => a - b);
     return [xs, ...Array.from({ length: width }, (_, j) => xs.map((x) => points.get(x)[j]))];
@@ -115,4 +162,46 @@ export function bestTestError(history) {
 export function finalTestError(history) {
   const last = history?.length ? history[history.length - 1] : null;
   return last && Number.isFinite(last.test_accuracy) ? 1 - last.test_accuracy : null;
+}
+
+/** The learning rates drawn (``chartData("lr")``: [x, batch, epoch]) -> {first, peak, low, current,
+ * batches}: each point {x, lr} (the first with the highest / lowest rate), and how many points are
+ * batches'; null if there are none. A batch's own rate is taken where there is one, else the epoch's. */
+export function lrStats([xs, batch, epoch]) {
+  let batches = 0;
+  let first = null;
+  let peak = null;
+  let low = null;
+  let current = null;
+  xs.forEach((x, i) => {
+    const lr = batch[i] ?? epoch[i];
+    if (!Number.isFinite(lr)) return;
+    if (Number.isFinite(batch[i])) batches += 1;
+    current = { x, lr };
+    first ??= current;
+    if (!peak || lr > peak.lr) peak = current;
+    if (!low || lr < low.lr) low = current;
+  });
+  return first && { first, peak, low, current, batches };
+}
+
+/** The sentence under the learning-rate chart, from ``lrStats``: constant, or how far below its
+ * peak it is now, or at its highest so far; said to be of the epochs' ends alone when no batch is
+ * drawn (a run reopened after it trained). "" when there is nothing drawn. */
+export function lrSummary(stats) {
+  if (!stats) return "";
+  const said = lrWords(stats);
+  return stats.batches ? said : `At the epochs\u2019 ends only: ${said.charAt(0).toLowerCase()}${said.slice(1)}`;
+}
+
+function lrWords(stats) {
+  const { first, peak, low, current } = stats;
+  const rate = (p) => formatSignificant(p.lr, 3);
+  const at = (p) => `epoch ${formatNumber(p.x, 2)}`;
+  if (peak.lr === low.lr) return `Constant at ${rate(current)} from ${at(first)} to ${at(current)}.`;
+  if (current.lr === peak.lr) return `At its highest so far: ${rate(current)} at ${at(current)}, up from ${rate(first)} at ${at(first)}.`;
+  const ratio = current.lr / peak.lr;
+  const share = ratio >= 0.01 ? `${formatPercent(ratio, 1)} of the peak`
+    : `${formatInteger(peak.lr / current.lr)} times below the peak`;
+  return `Peak ${rate(peak)} at ${at(peak)}; now ${rate(current)} at ${at(current)}, ${share}.`;
 }

@@ -17,10 +17,43 @@ import { refreshListSoon } from "./run-catalogue.js";
 import { RunSocket } from "./run-socket.js";
 import { isActive } from "./run-states.js";
 import { doneMessage } from "./run-words.js";
+import { noteStored, openReplay, scrubbed, stopPlaying } from "./replay.js";
 import { showSavedWeights } from "./saved-weights.js";
 
 /** The messages that say what the run's status is. */
 const STATUS_MESSAGES = new Set(["snapshot", "status", "done", "error"]);
+
+/** What the live pictures draw: kernels, the probe's maps (while no stored step is on screen). */
+const LIVE = {
+  weights(page, run, message) {
+    page.views.kernels.show(decodeLayers(message.layers), { model: run.config?.model, source: `step ${message.step}` });
+    page.root.dataset.weightsVersion = String(page.views.kernels.version);
+  },
+  activations(page, run, message) {
+    const probe = { label: message.probe.label, bytes: base64ToBytes(message.probe.data) };
+    const { model, dataset } = run.config ?? {};
+    page.views.probe.show(probe, decodeLayers(message.layers), { model, dataset, step: message.step });
+    page.views.probeUnit.picture(run.id, probe, message.step);
+    page.root.dataset.activationsVersion = String(page.views.probe.version);
+  },
+};
+
+/** Keeps the newest message of its kind (for "Back to live") and draws it unless the learner is
+ * looking at a stored step. */
+function keep(page, run, message) {
+  run.last[message.type] = message;
+  if (!scrubbed(page)) LIVE[message.type](page, run, message);
+}
+
+/** An epoch's confusion matrix and mistakes (its counts open from its stored step). */
+function drawEpoch(page, run, message) {
+  const { epoch, confusion } = message;
+  const dataset = run.config?.dataset;
+  const step = message.stored === false ? null : message.step ?? null;
+  page.views.confusion.show(confusion, { epoch, dataset, runId: run.id, step });
+  page.views.missed.show(message.misclassified ?? [], { epoch, dataset, errors: confusionTotals(confusion).errors,
+    runId: run.id, step });
+}
 
 const HANDLERS = {
   snapshot(page, run, message) {
@@ -30,9 +63,14 @@ const HANDLERS = {
     });
     page.series.setHistory(snap.history);
     const last = page.series.lastEpoch;
-    if (last?.confusion) page.views.confusion.show(last.confusion, { epoch: last.epoch, dataset: run.config?.dataset });
+    if (last?.confusion && !scrubbed(page)) {
+      page.views.confusion.show(last.confusion, { epoch: last.epoch, dataset: run.config?.dataset, runId: run.id,
+        step: last.step ?? null });
+    }
     if (run.epochsDone > 0 && !run.liveWeights) showSavedWeights(page, run);
     if (run.status === "failed" && run.error) page.views.status.say(run.error, "error");
+    run.pace = snap.pace ?? null;
+    page.views.pace.follow(run.pace);
   },
   status(page, run, message) {
     run.status = message.status;
@@ -46,29 +84,28 @@ const HANDLERS = {
   },
   weights(page, run, message) {
     run.liveWeights = true;
-    page.views.kernels.show(decodeLayers(message.layers), { model: run.config?.model, source: `step ${message.step}` });
-    page.root.dataset.weightsVersion = String(page.views.kernels.version);
+    keep(page, run, message);
   },
-  activations(page, run, message) {
-    const probe = { label: message.probe.label, bytes: base64ToBytes(message.probe.data) };
-    const { model, dataset } = run.config ?? {};
-    page.views.probe.show(probe, decodeLayers(message.layers), { model, dataset, step: message.step });
-    page.views.probeUnit.picture(run.id, probe, message.step);
-    page.root.dataset.activationsVersion = String(page.views.probe.version);
+  activations: keep,
+  pace(page, run, message) {
+    run.pace = message;
+    page.views.pace.follow(message);
+  },
+  snapshot_saved(page, run) {
+    noteStored(page, run);
   },
   epoch(page, run, message) {
     page.series.addEpoch(message);
     run.epochsDone = Math.max(run.epochsDone, message.epoch);
-    const { epoch, confusion } = message;
-    const dataset = run.config?.dataset;
-    page.views.confusion.show(confusion, { epoch, dataset });
-    page.views.missed.show(message.misclassified ?? [], { epoch, dataset, errors: confusionTotals(confusion).errors });
+    run.last.epoch = message;
+    if (!scrubbed(page)) drawEpoch(page, run, message);
     refreshListSoon(page);
   },
   done(page, run, message) {
     run.status = message.status;
     run.position = null;
     page.views.status.say(doneMessage(message, run.epochsDone), message.status === "completed" ? "success" : "info");
+    noteStored(page, run);
     refreshListSoon(page);
   },
   error(page, run, message) {
@@ -115,6 +152,8 @@ function follow(page, run) {
 export function watch(page, id, summary = null) {
   const { state, views } = page;
   state.watched?.socket?.close();
+  stopPlaying(page);
+  state.replay = null;
   resetViews(page);
   const run = {
     id,
@@ -128,18 +167,25 @@ export function watch(page, id, summary = null) {
     savedWeightsFor: -1,
     stamp: 0,
     socket: null,
+    pace: null,
+    last: {},
   };
+  run.redraw = (type, message) => (type === "epoch" ? drawEpoch(page, run, message) : LIVE[type](page, run, message));
   state.watched = run;
   views.status.say("");
   views.list.select(id);
   rememberRun(id);
   follow(page, run);
+  openReplay(page, run);
   renderStatus(page);
 }
 
 /** Stops watching: no run on screen. */
 export function unwatch(page) {
   page.state.watched?.socket?.close();
+  stopPlaying(page);
+  page.state.replay = null;
+  page.views.replay.hide();
   page.state.watched = null;
   resetViews(page);
   rememberRun(null);

@@ -48,3 +48,27 @@ export const networkPresets = () => getJson("/api/networks/presets");
 
 /** POST /api/networks/import (multipart: weights, and code or layers) -> {id, model}. */
 export const importNetwork = (form) => postJson("/api/networks/import", form);
+
+/** POST .../pace: ``batchesPerSecond`` for slow motion, null for full speed -> {mode, batches_per_second}. */
+export const paceRun = (id, batchesPerSecond) => postJson(runUrl(id, "pace"), { batches_per_second: batchesPerSecond });
+
+/** GET .../history: every stored batch, as columns (step, epoch, loss, smoothed_loss, accuracy, lr,
+ * images_per_sec), with ``batches_per_epoch``. */
+export const runHistory = (id, signal) => getJson(runUrl(id, "history"), { signal });
+
+/** GET .../snapshots: the stored steps ({steps: [{step, epoch, batch, kind, test_images, ...}]}). */
+export const runSnapshots = (id, signal) => getJson(runUrl(id, "snapshots"), { signal });
+
+/** GET .../snapshots/{step}: that step's weights and activations messages, and its evaluation. */
+export const runSnapshot = (id, step, signal) => getJson(runUrl(id, `snapshots/${step}`), { signal });
+
+/** GET .../snapshots/{step}/cell: a page of the test images of row ``truth``, column ``predicted``. */
+export function runCell(id, step, truth, predicted, offset, limit, signal) {
+  const query = new URLSearchParams({ true: truth, predicted, offset, limit });
+  return getJson(`${runUrl(id, `snapshots/${step}/cell`)}?${query}`, { signal });
+}
+
+/** GET .../snapshots/{step}/mistakes: a page of every misclassified test image at that step. */
+export function runMistakes(id, step, offset, limit, signal) {
+  return getJson(`${runUrl(id, `snapshots/${step}/mistakes`)}?${new URLSearchParams({ offset, limit })}`, { signal });
+}

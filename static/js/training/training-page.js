@@ -2,7 +2,8 @@
 // its state), listens to the widgets and starts by watching a run.
 //
 // Widgets report through CustomEvents: "run-start" (the form), "run-command" (pause, resume,
-// stop, activate, delete), "run-select" and "runs-refresh" (the list of past runs) and
+// stop, step, activate, delete), "pace-change" (the pace control), "replay-seek" and "replay-play"
+// (the scrubber, replay.js), "run-select" and "runs-refresh" (the list of past runs) and
 // "compare-change" (the comparison). run-watcher.js follows the watched run over its
 // WebSocket, run-commands.js carries out what the learner asks, run-catalogue.js keeps the
 // list of runs and the comparison.
@@ -15,7 +16,8 @@
 
 import { createTrainingPage, renderStatus } from "./page-views.js";
 import { poll, refreshList, updateCompare } from "./run-catalogue.js";
-import { runCommand, startRun } from "./run-commands.js";
+import { changePace, runCommand, startRun } from "./run-commands.js";
+import { seek, setPlaying, stopPlaying } from "./replay.js";
 import { isActive } from "./run-states.js";
 import { watch } from "./run-watcher.js";
 
@@ -25,6 +27,13 @@ function listen(page) {
   root.addEventListener("model-change", (event) => views.designer.show(event.detail.model === "custom"));
   views.designer.show(views.form.controls.model.value === "custom");
   root.addEventListener("run-command", (event) => runCommand(page, event.detail.action));
+  root.addEventListener("pace-change", (event) => changePace(page, event.detail));
+  root.addEventListener("replay-seek", (event) => {
+    if (!state.watched) return;
+    stopPlaying(page);
+    seek(page, state.watched, event.detail.step);
+  });
+  root.addEventListener("replay-play", (event) => state.watched && setPlaying(page, state.watched, event.detail.playing));
   root.addEventListener("run-select", (event) => {
     const { id } = event.detail;
     if (id !== state.watched?.id) watch(page, id, state.runs.find((r) => r.id === id));
