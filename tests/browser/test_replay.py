@@ -107,3 +107,30 @@ def _matrix(page: Page) -> list[list[int]]:
     rows = page.locator(".tr-confusion-table tbody tr")
     return rows.evaluate_all("rows => rows.map(r => [...r.querySelectorAll('td')]"
                              ".map(c => Number(c.textContent.replace(/[^0-9]/g, ''))))")
+
+
+def test_scrubbing_back_while_a_run_trains_then_back_to_live(page: Page, page_problems) -> None:
+    run_id = _start(page, {"train_size": 60_000, "epochs": 2})
+    page.goto(f"/training?run={run_id}")
+    _status(page, "running")
+    pace = page.locator("[data-pace-control]")
+    pace.locator("[data-pace-rate]").fill("8")
+    pace.locator('[data-pace-mode][value="slow"]').check()  # steps 1, 2, 4, 8, 16 stored within seconds
+    bar = page.locator("[data-replay-bar]")
+    page.wait_for_function("() => Number(document.querySelector('[data-replay-bar]').dataset.stored) >= 3",
+                           timeout=TIMEOUT)
+    bar.locator("[data-replay-range]").fill("1")  # stored step 2
+    expect(page.locator(ROOT)).to_have_attribute("data-replay-shown", "2", timeout=TIMEOUT)
+    expect(bar.locator("[data-replay-line]")).to_contain_text("Step 2 of")
+    shown = counter(page, "weights-version")
+    time.sleep(1.0)  # live batches keep arriving, but the stored step stays on screen
+    assert counter(page, "weights-version") == shown and counter(page, "batch-points") == 2
+    assert page.locator(ROOT).get_attribute("data-replay-shown") == "2"
+    bar.get_by_role("button", name="Back to live").click()
+    expect(bar).to_have_attribute("data-live", "true")
+    expect(page.locator(ROOT)).to_have_attribute("data-replay-shown", "")
+    wait_counter(page, "weights-version", shown + 2)  # live pictures again
+    assert counter(page, "batch-points") > 2
+    page.request.post(f"/api/runs/{run_id}/stop")
+    _status(page, "stopped")
+    page_problems.assert_none()
