@@ -1,5 +1,6 @@
-// A run watched after the fact has no live "weights" messages: its kernels come from the weights
-// it saved at its last epoch (GET /api/runs/{id}/weights, an .npz read in the browser).
+// A run watched after the fact has no live "weights" messages: its kernels come from its last
+// stored step (replay.js) or, for a run older than the replay, from the weights it saved at its
+// last epoch (GET /api/runs/{id}/weights, an .npz read in the browser).
 
 import { encodeKernels } from "./byte-codes.js";
 import { readNpz } from "./npz.js";
@@ -27,7 +28,8 @@ export async function showSavedWeights(page, run) {
   const model = run.config?.model;
   try {
     const arrays = await readNpz(await fetchWeights(run.id), ["conv1.weight", "conv2.weight", "fc1.weight"]);
-    if (page.state.watched !== run || run.liveWeights) return;
+    // a stored step drawn meanwhile (replay.js) has the same kernels, and says which step
+    if (page.state.watched !== run || run.liveWeights || page.root.dataset.replayShown) return;
     kernels.show(savedKernelLayers(arrays, model), { model, source: `saved after epoch ${run.epochsDone}` });
     page.root.dataset.weightsVersion = String(kernels.version);
   } catch (error) {
