@@ -56,12 +56,13 @@ class PageProblems:
 
 
 def _note_failed_request(problems: PageProblems, req) -> None:  # noqa: ANN001
-    """Record a failed request, except the favicon the browser fetches on its own.
+    """Record a failed request, except a GET that was aborted (net::ERR_ABORTED).
 
-    Chromium asks for the icon after the load event; a test that navigates away
-    at once aborts that fetch (net::ERR_ABORTED), which no learner ever sees.
+    Those are cancelled on purpose, never failed: the pages abort a stale query when a newer one
+    starts (LiveQuery, AbortController), and a reload or navigation cancels what the page had in
+    flight, the favicon Chromium fetches after the load event included. No learner sees them.
     """
-    if req.url.endswith("/favicon.svg") and "ERR_ABORTED" in str(req.failure):
+    if req.method == "GET" and "ERR_ABORTED" in str(req.failure):
         return
     problems.items.append(f"request failed: {req.method} {req.url} ({req.failure})")
 

@@ -5,6 +5,7 @@
 
 import { base64ToBytes } from "../shared/base64.js";
 import { el } from "../shared/dom.js";
+import { formatInteger } from "../shared/numbers.js";
 import { ARROW, cellHeading, className, mistakeLabel, pageText } from "./picture-words.js";
 import { drawDigit } from "./small-multiples.js";
 import { runCell } from "./training-api.js";
@@ -28,6 +29,13 @@ export function imageItem(item, dataset) {
   return li;
 }
 
+/** The panel's heading; at a step inside the first epoch (epoch null), which test images the
+ * early snapshot evaluated: "37 test images of 4 taken for 9 at step 8, among the first 1,000 test images". */
+export function cellTitle(cell, total) {
+  const heading = cellHeading({ ...cell, total });
+  return cell.epoch == null && cell.testImages ? `${heading}, among the first ${formatInteger(cell.testImages)} test images` : heading;
+}
+
 /** Previous / Next buttons and "Images 25–48 of 113" under a list; ``load(offset)`` fetches a page. */
 export class Pager {
   constructor(container, load) {
@@ -49,12 +57,14 @@ export class Pager {
 
   /** After a page of ``shown`` images from ``offset`` arrived, of ``total``; ``size`` a full page's. */
   update(offset, shown, total, size) {
+    const focused = [this.previous, this.next].find((button) => button === document.activeElement);
     Object.assign(this, { offset, total, size });
     this.line.textContent = pageText(offset, shown, total);
     this.previous.disabled = offset === 0;
     this.next.disabled = offset + shown >= total;
     this.root.hidden = total <= size && offset === 0;
     this.root.dataset.offset = String(offset);
+    if (focused?.disabled) (focused === this.next ? this.previous : this.next).focus(); // the first or last page: keep the focus
   }
 }
 
@@ -77,7 +87,7 @@ export class CellImages {
     this.cell = cell;
     this.root.hidden = false;
     Object.assign(this.root.dataset, { true: String(cell.truth), predicted: String(cell.predicted), step: String(cell.step) });
-    this.heading.textContent = cellHeading({ ...cell, total: cell.count });
+    this.heading.textContent = cellTitle(cell, cell.count);
     return this.fetch(0);
   }
 
@@ -95,7 +105,7 @@ export class CellImages {
       return;
     }
     if (query.signal.aborted || this.cell !== cell) return;
-    this.heading.textContent = cellHeading({ ...cell, total: page.total });
+    this.heading.textContent = cellTitle(cell, page.total);
     this.list.replaceChildren(...page.items.map((item) => imageItem(item, cell.dataset)));
     this.pager.update(page.offset, page.items.length, page.total, CELL_PAGE);
     this.root.dataset.total = String(page.total);

@@ -7,7 +7,7 @@ import { el } from "../shared/dom.js";
 import { divergingColor } from "../shared/heatmap.js";
 import { formatInteger, formatPercent } from "../shared/numbers.js";
 import { listText } from "../shared/words.js";
-import { accuracyExtremes, classAccuracies, confusionShade } from "./confusion-math.js";
+import { accuracyExtremes, classAccuracies, confusionShade, confusionTotals } from "./confusion-math.js";
 import { PictureView } from "./panel.js";
 import { CellImages, imageItem, MISTAKES_PAGE, Pager } from "./cell-images.js";
 import { className, confusionSummary, mistakesSummary, noMistakes } from "./picture-words.js";
@@ -124,8 +124,32 @@ export class ConfusionView extends PictureView {
       if (!button || !this.context) return;
       const truth = Number(button.dataset.true);
       const predicted = Number(button.dataset.predicted);
-      this.cells.open({ ...this.context, truth, predicted, count: this.context.matrix[truth][predicted] });
+      if (button.getAttribute("aria-pressed") === "true") {
+        this.cells.close(); // a second click on the open count closes it
+      } else {
+        this.cells.open({ ...this.context, truth, predicted, count: this.context.matrix[truth][predicted] });
+        if (cells && cells.getBoundingClientRect().top > innerHeight - 120) {
+          cells.scrollIntoView({ block: "start" }); // on a phone it opens below the fold
+        }
+      }
+      this.markOpen();
     });
+    cells?.addEventListener("click", (event) => { // after CellImages' own Close: focus back on the count
+      if (!event.target.closest("[data-cell-close]")) return;
+      const pressed = this.content.querySelector('.tr-cell-button[aria-pressed="true"]');
+      this.markOpen();
+      pressed?.focus();
+    });
+  }
+
+  /** Marks the count whose images are open (aria-pressed: for sight and for screen readers). */
+  markOpen() {
+    const open = this.cells.cell;
+    for (const button of this.content.querySelectorAll(".tr-cell-button")) {
+      const pressed = Boolean(open) && Number(button.dataset.true) === open.truth
+        && Number(button.dataset.predicted) === open.predicted;
+      button.setAttribute("aria-pressed", String(pressed));
+    }
   }
 
   clear(text = "") {
@@ -137,13 +161,15 @@ export class ConfusionView extends PictureView {
 
   /** @param {number[][]} matrix rows: true class, columns: predicted
    * @param {{epoch: number|null, dataset: string, runId?: string, step?: number|null}} context the
-   *   stored step the matrix is of (its cells open from it); epoch null for a step inside an epoch */
-  show(matrix, { epoch, dataset, runId = null, step = null }) {
+   *   stored step the matrix is of (its cells open from it); epoch null for a step inside an epoch;
+   *   testImages: how many test images the matrix counts (an early step's: the first 1,000) */
+  show(matrix, { epoch, dataset, runId = null, step = null, testImages = null }) {
     this.showing();
     this.note.textContent = confusionSummary(matrix, epoch, dataset, step);
     const openable = Boolean(runId && step);
     const previous = this.cells.cell;
-    this.context = openable ? { matrix, epoch, dataset, runId, step } : null;
+    this.context = openable ? { matrix, epoch, dataset, runId, step,
+      testImages: testImages ?? confusionTotals(matrix).total } : null;
     if (this.parts.cellNote) this.parts.cellNote.textContent = openable ? "Click a count to see its test images."
       : runId ? "This run kept no stored steps, so its counts cannot be opened." : "";
     if (previous && openable) {
@@ -158,6 +184,7 @@ export class ConfusionView extends PictureView {
     table.append(el("caption", "visually-hidden", "Confusion matrix: rows are the true class, columns the predicted class."),
       confusionHead(matrix.length, dataset), body);
     this.content.replaceChildren(table);
+    this.markOpen();
     this.parts.classAccuracy?.replaceChildren(...classAccuracyTable(matrix, dataset));
     this.root.dataset.epoch = String(epoch);
     this.drawn();
