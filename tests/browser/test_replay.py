@@ -134,3 +134,20 @@ def test_scrubbing_back_while_a_run_trains_then_back_to_live(page: Page, page_pr
     page.request.post(f"/api/runs/{run_id}/stop")
     _status(page, "stopped")
     page_problems.assert_none()
+
+
+def test_a_training_run_reopened_shows_its_last_epochs_mistakes_at_once(page: Page, page_problems) -> None:
+    run_id = _start(page, {"train_size": 2000, "epochs": 3})
+    page.goto(f"/training?run={run_id}")
+    wait_counter(page, "epoch-points", 1)
+    paced = page.request.post(f"/api/runs/{run_id}/pace", data=json.dumps({"batches_per_second": 1}),
+                              headers={"content-type": "application/json"})
+    assert paced.ok  # epoch 2 now takes half a minute: no new epoch message comes while we look
+    page.reload()
+    _status(page, "running")
+    missed = page.locator("[data-misclassified-view]")
+    expect(missed).to_have_attribute("data-count", "12", timeout=TIMEOUT)
+    expect(missed.locator("[data-misclassified-summary]")).to_contain_text("after epoch 1")
+    page.request.post(f"/api/runs/{run_id}/stop")
+    _status(page, "stopped")
+    page_problems.assert_none()

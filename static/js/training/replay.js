@@ -50,9 +50,23 @@ export async function openReplay(page, run) {
     scheduleDraw(page);
     render(page, run);
     if (!isActive(run.status) && listed.steps.length) await showStep(page, run, listed.steps.at(-1), { end: true });
+    else await showLastEpoch(page, run, listed.steps);
   } catch (error) {
     if (page.state.watched === run) page.views.replay.parts.replayLine.textContent = `Could not load the replay: ${error.message}`;
   }
+}
+
+/** A run still training, reopened: its last epoch's mistakes (the socket's snapshot has only the
+ * matrix), until the next epoch message brings newer ones. */
+async function showLastEpoch(page, run, steps) {
+  const entry = steps.filter((e) => e.kind === "epoch").at(-1);
+  if (!entry || run.last.epoch) return;
+  const snap = await runSnapshot(run.id, entry.step).catch(() => null);
+  if (!snap || page.state.watched !== run || run.last.epoch || scrubbed(page)) return;
+  const { confusion, misclassified, mistakes, test_images: testImages } = snap.evaluation;
+  const { dataset } = run.config ?? {};
+  page.views.confusion.show(confusion, { epoch: snap.epoch, dataset, runId: run.id, step: snap.step, testImages });
+  page.views.missed.show(misclassified, { epoch: snap.epoch, dataset, errors: mistakes, runId: run.id, step: snap.step });
 }
 
 /** A "snapshot_saved" message: one more stored step for the bar. */
