@@ -217,6 +217,7 @@ def _train(spec: WorkerSpec, events: Sink, controls: Controls) -> None:
                 events.put(activations_message(model, probe, probe_label, event.step, run_dir))
                 at["shown"] = event.step
             if event.step in early:
+                history.flush()  # a viewer who opens this step finds the curves up to it
                 result = evaluate(model, early_images, early_labels)
                 snapshot(shelf, model, probe, probe_label, result, early_labels,
                          {"step": event.step, "epoch": event.epoch, "batch": event.batch, "kind": "early"})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,48 +24,59 @@ def _start(page: Page, config: dict) -> str:
     return answer.json()["id"]
 
 
+@contextmanager
+def _training(page: Page, config: dict) -> Iterator[str]:
+    """A run that is stopped at the end whatever happens: the live server trains one run at a
+    time, so a slow one left behind would hold up every later test's."""
+    run_id = _start(page, config)
+    try:
+        yield run_id
+    finally:
+        page.request.post(f"/api/runs/{run_id}/stop")
+
+
 def _status(page: Page, status: str) -> None:
     expect(page.locator(ROOT)).to_have_attribute("data-status", status, timeout=TIMEOUT)
 
 
 def test_slow_motion_then_single_steps_redraw_the_kernels_after_every_batch(page: Page, page_problems) -> None:
     enforce_csp(page)
-    run_id = _start(page, {"train_size": 60_000, "epochs": 2})
-    page.goto(f"/training?run={run_id}")
-    _status(page, "running")
-    pace = page.locator("[data-pace-control]")
-    pace.locator("[data-pace-rate]").fill("3")
-    pace.locator('[data-pace-mode][value="slow"]').check()
-    expect(pace.locator("[data-pace-note]")).to_contain_text("Slow motion: 3 batches a second, so an epoch of 938 batches takes 5 min 13 s", timeout=TIMEOUT)
-    page.wait_for_function("(id) => fetch(`/api/runs/${id}`).then(r => r.json()).then(b => b.pace?.mode === 'slow')",
-                           arg=run_id, timeout=TIMEOUT)
-    assert page.request.get(f"/api/runs/{run_id}").json()["pace"] == {"mode": "slow", "batches_per_second": 3.0}
-    time.sleep(0.6)  # the batch under way when the pace changed has landed
-    before = (counter(page, "weights-version"), counter(page, "activations-version"), _rows(page, run_id))
-    time.sleep(2.0)
-    after = (counter(page, "weights-version"), counter(page, "activations-version"), _rows(page, run_id))
-    trained = after[2] - before[2]
-    assert 2 <= trained <= 9  # about 3 a second for 2 s, never full speed's hundreds
-    assert after[0] - before[0] >= trained - 1 and after[1] - before[1] >= trained - 1  # redrawn every batch
+    with _training(page, {"train_size": 60_000, "epochs": 2}) as run_id:
+        page.goto(f"/training?run={run_id}")
+        _status(page, "running")
+        pace = page.locator("[data-pace-control]")
+        pace.locator("[data-pace-rate]").fill("3")
+        pace.locator('[data-pace-mode][value="slow"]').check()
+        expect(pace.locator("[data-pace-note]")).to_contain_text("Slow motion: 3 batches a second, so an epoch of 938 batches takes 5 min 13 s", timeout=TIMEOUT)
+        page.wait_for_function("(id) => fetch(`/api/runs/${id}`).then(r => r.json()).then(b => b.pace?.mode === 'slow')",
+                               arg=run_id, timeout=TIMEOUT)
+        assert page.request.get(f"/api/runs/{run_id}").json()["pace"] == {"mode": "slow", "batches_per_second": 3.0}
+        time.sleep(0.6)  # the batch under way when the pace changed has landed
+        before = (counter(page, "weights-version"), counter(page, "activations-version"), _rows(page, run_id))
+        time.sleep(2.0)
+        after = (counter(page, "weights-version"), counter(page, "activations-version"), _rows(page, run_id))
+        trained = after[2] - before[2]
+        assert 2 <= trained <= 9  # about 3 a second for 2 s, never full speed's hundreds
+        assert after[0] - before[0] >= trained - 1 and after[1] - before[1] >= trained - 1  # redrawn every batch
 
-    pace.locator('[data-pace-mode][value="step"]').check()
-    _status(page, "paused")
-    step = pace.locator('[data-action="step"]')
-    expect(step).to_be_enabled(timeout=TIMEOUT)
-    start = _rows(page, run_id)
-    for n in range(1, 4):
-        version = counter(page, "weights-version")
-        step.click()
-        wait_counter(page, "weights-version", version + 1)
-        expect(pace.locator("[data-pace-note]")).to_contain_text(f"step {start + n} is on screen", timeout=TIMEOUT)
-        expect(page.locator(ROOT)).to_have_attribute("data-status", "paused")
-    assert _rows(page, run_id) == start + 3
-    pace.locator('[data-pace-mode][value="full"]').check()
-    _status(page, "running")
-    page.request.post(f"/api/runs/{run_id}/stop")
-    _status(page, "stopped")
-    expect(pace.locator('[data-pace-mode][value="slow"]')).to_be_disabled()
-    page_problems.assert_none()
+        pace.locator('[data-pace-mode][value="step"]').check()
+        _status(page, "paused")
+        step = pace.locator('[data-action="step"]')
+        expect(step).to_be_enabled(timeout=TIMEOUT)
+        start = _rows(page, run_id)
+        for n in range(1, 4):
+            version = counter(page, "weights-version")
+            step.click()
+            wait_counter(page, "weights-version", version + 1)
+            expect(pace.locator("[data-pace-note]")).to_contain_text(f"step {start + n} is on screen", timeout=TIMEOUT)
+            expect(page.locator(ROOT)).to_have_attribute("data-status", "paused")
+        assert _rows(page, run_id) == start + 3
+        pace.locator('[data-pace-mode][value="full"]').check()
+        _status(page, "running")
+        page.request.post(f"/api/runs/{run_id}/stop")
+        _status(page, "stopped")
+        expect(pace.locator('[data-pace-mode][value="slow"]')).to_be_disabled()
+        page_problems.assert_none()
 
 
 def _rows(page: Page, run_id: str) -> int:
@@ -110,44 +123,44 @@ def _matrix(page: Page) -> list[list[int]]:
 
 
 def test_scrubbing_back_while_a_run_trains_then_back_to_live(page: Page, page_problems) -> None:
-    run_id = _start(page, {"train_size": 60_000, "epochs": 2})
-    page.goto(f"/training?run={run_id}")
-    _status(page, "running")
-    pace = page.locator("[data-pace-control]")
-    pace.locator("[data-pace-rate]").fill("8")
-    pace.locator('[data-pace-mode][value="slow"]').check()  # steps 1, 2, 4, 8, 16 stored within seconds
-    bar = page.locator("[data-replay-bar]")
-    page.wait_for_function("() => Number(document.querySelector('[data-replay-bar]').dataset.stored) >= 3",
-                           timeout=TIMEOUT)
-    bar.locator("[data-replay-range]").fill("1")  # stored step 2
-    expect(page.locator(ROOT)).to_have_attribute("data-replay-shown", "2", timeout=TIMEOUT)
-    expect(bar.locator("[data-replay-line]")).to_contain_text("Step 2 of")
-    shown = counter(page, "weights-version")
-    time.sleep(1.0)  # live batches keep arriving, but the stored step stays on screen
-    assert counter(page, "weights-version") == shown and counter(page, "batch-points") == 2
-    assert page.locator(ROOT).get_attribute("data-replay-shown") == "2"
-    bar.get_by_role("button", name="Back to live").click()
-    expect(bar).to_have_attribute("data-live", "true")
-    expect(page.locator(ROOT)).to_have_attribute("data-replay-shown", "")
-    wait_counter(page, "weights-version", shown + 2)  # live pictures again
-    assert counter(page, "batch-points") > 2
-    page.request.post(f"/api/runs/{run_id}/stop")
-    _status(page, "stopped")
-    page_problems.assert_none()
+    with _training(page, {"train_size": 60_000, "epochs": 2}) as run_id:
+        page.goto(f"/training?run={run_id}")
+        _status(page, "running")
+        pace = page.locator("[data-pace-control]")
+        pace.locator("[data-pace-rate]").fill("8")
+        pace.locator('[data-pace-mode][value="slow"]').check()  # steps 1, 2, 4, 8, 16 stored within seconds
+        bar = page.locator("[data-replay-bar]")
+        page.wait_for_function("() => Number(document.querySelector('[data-replay-bar]').dataset.stored) >= 3",
+                               timeout=TIMEOUT)
+        bar.locator("[data-replay-range]").fill("1")  # stored step 2
+        expect(page.locator(ROOT)).to_have_attribute("data-replay-shown", "2", timeout=TIMEOUT)
+        expect(bar.locator("[data-replay-line]")).to_contain_text("Step 2 of")
+        shown = counter(page, "weights-version")
+        time.sleep(1.0)  # live batches keep arriving, but the stored step stays on screen
+        assert counter(page, "weights-version") == shown and counter(page, "batch-points") == 2
+        assert page.locator(ROOT).get_attribute("data-replay-shown") == "2"
+        bar.get_by_role("button", name="Back to live").click()
+        expect(bar).to_have_attribute("data-live", "true")
+        expect(page.locator(ROOT)).to_have_attribute("data-replay-shown", "")
+        wait_counter(page, "weights-version", shown + 2)  # live pictures again
+        assert counter(page, "batch-points") > 2
+        page.request.post(f"/api/runs/{run_id}/stop")
+        _status(page, "stopped")
+        page_problems.assert_none()
 
 
 def test_a_training_run_reopened_shows_its_last_epochs_mistakes_at_once(page: Page, page_problems) -> None:
-    run_id = _start(page, {"train_size": 2000, "epochs": 3})
-    page.goto(f"/training?run={run_id}")
-    wait_counter(page, "epoch-points", 1)
-    paced = page.request.post(f"/api/runs/{run_id}/pace", data=json.dumps({"batches_per_second": 1}),
-                              headers={"content-type": "application/json"})
-    assert paced.ok  # epoch 2 now takes half a minute: no new epoch message comes while we look
-    page.reload()
-    _status(page, "running")
-    missed = page.locator("[data-misclassified-view]")
-    expect(missed).to_have_attribute("data-count", "12", timeout=TIMEOUT)
-    expect(missed.locator("[data-misclassified-summary]")).to_contain_text("after epoch 1")
-    page.request.post(f"/api/runs/{run_id}/stop")
-    _status(page, "stopped")
-    page_problems.assert_none()
+    with _training(page, {"train_size": 2000, "epochs": 3}) as run_id:
+        page.goto(f"/training?run={run_id}")
+        wait_counter(page, "epoch-points", 1)
+        paced = page.request.post(f"/api/runs/{run_id}/pace", data=json.dumps({"batches_per_second": 1}),
+                                  headers={"content-type": "application/json"})
+        assert paced.ok  # epoch 2 now takes half a minute: no new epoch message comes while we look
+        page.reload()
+        _status(page, "running")
+        missed = page.locator("[data-misclassified-view]")
+        expect(missed).to_have_attribute("data-count", "12", timeout=TIMEOUT)
+        expect(missed.locator("[data-misclassified-summary]")).to_contain_text("after epoch 1")
+        page.request.post(f"/api/runs/{run_id}/stop")
+        _status(page, "stopped")
+        page_problems.assert_none()

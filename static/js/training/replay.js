@@ -46,6 +46,7 @@ export async function openReplay(page, run) {
     if (page.state.watched !== run) return;
     page.series.loadHistory(history);
     page.state.replay.perEpoch = history.batches_per_epoch;
+    page.state.replay.historyLast = history.columns.step.at(-1) ?? 0;
     page.state.replay.steps = listed.steps;
     scheduleDraw(page);
     render(page, run);
@@ -67,6 +68,14 @@ async function showLastEpoch(page, run, steps) {
   const { dataset } = run.config ?? {};
   page.views.confusion.show(confusion, { epoch: snap.epoch, dataset, runId: run.id, step: snap.step, testImages });
   page.views.missed.show(misclassified, { epoch: snap.epoch, dataset, errors: mistakes, runId: run.id, step: snap.step });
+}
+
+/** Every batch stored so far, in place of the ones the socket sent (about 10 a second). */
+async function reloadHistory(page, run) {
+  const history = await runHistory(run.id).catch(() => null);
+  if (!history || page.state.watched !== run) return;
+  page.series.loadHistory(history);
+  page.state.replay.historyLast = history.columns.step.at(-1) ?? 0;
 }
 
 /** A "snapshot_saved" message: one more stored step for the bar. */
@@ -91,6 +100,7 @@ export async function seek(page, run, step) {
   }
   const entry = replay.steps.find((e) => e.step === step);
   if (!entry) return;
+  if (step > (replay.historyLast ?? 0)) await reloadHistory(page, run); // a live run's stored steps outrun what was loaded
   replay.step = step;
   replay.x = stepX(entry, replay.perEpoch || entry.batch);
   render(page, run);

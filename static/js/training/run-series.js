@@ -51,26 +51,27 @@ export class RunSeries {
     this.latest = message;
   }
 
-  /** A run's stored per-batch history (GET .../history: columns and batches_per_epoch) in front of
-   * the batches already here (live ones that arrived while it loaded). */
+  /** A run's stored per-batch history (GET .../history: columns and batches_per_epoch): every
+   * batch up to the last it holds, then the batches here that came later (live ones that arrived
+   * while it loaded). It replaces the ~10 a second the socket sent for the steps it covers. */
   loadHistory({ columns, batches_per_epoch: perEpoch }) {
-    const live = this.batchX.length ? this.batchX[0] : Infinity;
     const rows = { x: [], loss: [], smoothed: [], accuracy: [], lr: [] };
     columns.step.forEach((step, i) => {
       const epoch = columns.epoch[i];
-      const x = epoch - 1 + (step - (epoch - 1) * perEpoch) / perEpoch;
-      if (!(x < live)) return;
-      rows.x.push(x);
+      rows.x.push(epoch - 1 + (step - (epoch - 1) * perEpoch) / perEpoch);
       rows.loss.push(columns.loss[i]);
       rows.smoothed.push(columns.smoothed_loss[i]);
       rows.accuracy.push(columns.accuracy[i]);
       rows.lr.push(columns.lr[i]);
     });
-    this.batchX = rows.x.concat(this.batchX);
-    this.batchLoss = rows.loss.concat(this.batchLoss);
-    this.batchSmoothed = rows.smoothed.concat(this.batchSmoothed);
-    this.batchAccuracy = rows.accuracy.concat(this.batchAccuracy);
-    this.batchLr = rows.lr.concat(this.batchLr);
+    const lastStored = rows.x.length ? rows.x[rows.x.length - 1] : -Infinity;
+    const later = this.batchX.findIndex((x) => x > lastStored + 1e-9);
+    const from = later === -1 ? this.batchX.length : later;
+    this.batchX = rows.x.concat(this.batchX.slice(from));
+    this.batchLoss = rows.loss.concat(this.batchLoss.slice(from));
+    this.batchSmoothed = rows.smoothed.concat(this.batchSmoothed.slice(from));
+    this.batchAccuracy = rows.accuracy.concat(this.batchAccuracy.slice(from));
+    this.batchLr = rows.lr.concat(this.batchLr.slice(from));
   }
 
   /** A copy holding only what was known at ``x`` (in epochs): for a replayed step. */
