@@ -64,10 +64,17 @@ async function showLastEpoch(page, run, steps) {
   if (!entry || run.last.epoch) return;
   const snap = await runSnapshot(run.id, entry.step).catch(() => null);
   if (!snap || page.state.watched !== run || run.last.epoch || scrubbed(page)) return;
+  drawEvaluation(page, run, snap);
+}
+
+/** A snapshot's confusion matrix and mistakes, their counts and pages read from its step. */
+function drawEvaluation(page, run, snap) {
   const { confusion, misclassified, mistakes, test_images: testImages } = snap.evaluation;
   const { dataset } = run.config ?? {};
-  page.views.confusion.show(confusion, { epoch: snap.epoch, dataset, runId: run.id, step: snap.step, testImages });
-  page.views.missed.show(misclassified, { epoch: snap.epoch, dataset, errors: mistakes, runId: run.id, step: snap.step });
+  const epoch = snap.kind === "epoch" ? snap.epoch : null;
+  page.views.confusion.show(confusion, { epoch, dataset, runId: run.id, step: snap.step, testImages });
+  page.views.missed.show(misclassified, { epoch, dataset, errors: mistakes ?? confusionTotals(confusion).errors,
+    runId: run.id, step: snap.step, testImages });
 }
 
 /** Every batch stored so far, in place of the ones the socket sent (about 10 a second). */
@@ -133,11 +140,7 @@ function drawSnapshot(page, run, snap) {
   views.kernels.show(decodeLayers(snap.weights.layers), { model, source });
   const probe = { label: snap.activations.probe.label, bytes: base64ToBytes(snap.activations.probe.data) };
   views.probe.show(probe, decodeLayers(snap.activations.layers), { model, dataset, step: snap.step });
-  const { confusion, misclassified, mistakes, test_images: testImages } = snap.evaluation;
-  const epoch = snap.kind === "epoch" ? snap.epoch : null;
-  views.confusion.show(confusion, { epoch, dataset, runId: run.id, step: snap.step, testImages });
-  views.missed.show(misclassified, { epoch, dataset, errors: mistakes ?? confusionTotals(confusion).errors,
-    runId: run.id, step: snap.step, testImages });
+  drawEvaluation(page, run, snap);
   root.dataset.weightsVersion = String(views.kernels.version);
   root.dataset.activationsVersion = String(views.probe.version);
   root.dataset.replayShown = String(snap.step);
