@@ -1,8 +1,9 @@
-"""The ``convscope`` command: train, evaluate, serve.
+"""The ``convscope`` command: train, evaluate, serve, and (the distributed mode) worker.
 
     convscope train --epochs 8 --out model/weights/lenet5-mnist.npz
     convscope evaluate model/weights/lenet5-mnist.npz
     convscope serve --port 8000
+    convscope worker              # with CONVSCOPE_REDIS_URL and CONVSCOPE_DATABASE_URL set
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the web app")
     sv.add_argument("--host", default=None, help="default 127.0.0.1 (or $CONVSCOPE_HOST)")
     sv.add_argument("--port", type=int, default=None, help="default 8000 (or $CONVSCOPE_PORT)")
+    wk = sub.add_parser("worker", help="the distributed mode: take runs from the Redis queue and train them")
+    wk.add_argument("--name", default=None, help="the worker's name in the queue (default: host and process id)")
+    wk.add_argument("--burst", action="store_true", help="stop once the queue is empty")
     return parser
 
 
@@ -152,7 +156,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     try:
-        check_free(settings.runs_dir)  # else uvicorn would report it as a start-up traceback
+        if settings.distributed:  # else uvicorn would report these as start-up tracebacks
+            from app.distributed.services import ServiceUnavailable, check_services
+
+            try:
+                check_services(settings)
+            except ServiceUnavailable as exc:
+                print(f"convscope serve: {exc}", file=sys.stderr)
+                return 1
+        else:
+            check_free(settings.runs_dir)  # replicas share theirs; one embedded server owns its own
     except RunsDirLocked as exc:
         print(f"convscope serve: {exc}", file=sys.stderr)
         return 1
@@ -173,12 +186,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from app.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.distributed:
+        print("convscope worker: a worker takes runs from the distributed mode's queue; set "
+              "CONVSCOPE_REDIS_URL and CONVSCOPE_DATABASE_URL (see the README's distributed mode)", file=sys.stderr)
+        return 2
+    from app.distributed.job import run_worker
+    from app.distributed.services import ServiceUnavailable
+
+    try:
+        run_worker(settings, name=args.name, burst=args.burst)
+    except ServiceUnavailable as exc:
+        print(f"convscope worker: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     args.argv = argv
     try:
-        return {"train": cmd_train, "evaluate": cmd_evaluate, "serve": cmd_serve}[args.command](args)
+        return {"train": cmd_train, "evaluate": cmd_evaluate, "serve": cmd_serve,
+                "worker": cmd_worker}[args.command](args)
     except (ValueError, DatasetError, FileNotFoundError) as exc:
         print(f"convscope {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -245,6 +245,16 @@ def custom_openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+async def run_error(request: Request, exc: Exception) -> JSONResponse:
+    """A run command the run's state does not allow, or (the distributed mode) a service that cannot
+    be reached, wherever it is raised: its status (409, 503, ...) and what it says, never a 500."""
+    headers = {"Retry-After": "5"} if getattr(exc, "status", 500) == 503 else None
+    return JSONResponse({"detail": str(exc)}, status_code=getattr(exc, "status", 500), headers=headers)
+
+
 def install(app: FastAPI) -> None:
+    from app.runs.handles import RunError
+
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(RunError, run_error)
     app.openapi = lambda: custom_openapi(app)  # type: ignore[method-assign]

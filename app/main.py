@@ -82,6 +82,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         app.state.runs.shutdown()  # ends the workers; their runs are marked interrupted, resumable
+        await app.state.runs.aclose()
         blas.restore_original_limits()
 
 

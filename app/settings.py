@@ -112,6 +112,21 @@ class Settings:
     max_replay_bytes: int = 20 * 1024 ** 2
     #: Where Fashion-MNIST is (Debian's dataset-fashion-mnist package installs it here).
     fashion_mnist_dir: Path = field(default_factory=lambda: Path("/usr/share/datasets/fashion-mnist"))
+    #: The distributed mode (app/distributed/): runs are queued on this Redis, their events go
+    #: through its streams, and their record lives in this PostgreSQL database. Both or neither:
+    #: unset, everything runs in one process tree with SQLite. ``runs_dir`` must then be a
+    #: directory every web replica and worker mounts (the checkpoints, weights and replays).
+    redis_url: str = ""
+    database_url: str = ""
+    #: Seconds a worker's lease on its run lasts without being renewed (it renews it every third
+    #: of that); past it the run is taken for dead, marked interrupted and queued again.
+    worker_lease_seconds: int = 6
+    #: Seconds a web replica or a worker waits for Redis or PostgreSQL at start-up before saying
+    #: it cannot reach them.
+    service_timeout: int = 5
+    #: Messages kept in each run's event stream; a replica that fell further behind reads the
+    #: run's record (its snapshot) instead.
+    event_stream_length: int = 5000
 
     def __post_init__(self) -> None:
         if not self.host.strip():
@@ -129,11 +144,20 @@ class Settings:
         if self.slot_wait_ms < 0:
             raise SettingsError(f"slot_wait_ms ({ENV_PREFIX}SLOT_WAIT_MS) must be 0 (refuse at once) or more, "
                                 f"got {self.slot_wait_ms}")
+        if bool(self.redis_url) != bool(self.database_url):
+            raise SettingsError(f"the distributed mode needs both {ENV_PREFIX}REDIS_URL and {ENV_PREFIX}DATABASE_URL "
+                                f"(or neither, for one process with SQLite); got only "
+                                f"{'REDIS_URL' if self.redis_url else 'DATABASE_URL'}")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError(f"{ENV_PREFIX}REDIS_URL must start with redis://, rediss:// or unix://, "
+                                f"got {self.redis_url!r}")
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError(f"{ENV_PREFIX}DATABASE_URL must be a postgresql:// URL, got {self.database_url!r}")
         if not 1 <= self.train_threads <= 2:
             raise SettingsError(f"train_threads ({ENV_PREFIX}TRAIN_THREADS) must be 1 or 2, got {self.train_threads}")
         for name in ("image_store_bytes", "preview_max_side", "max_concurrent_runs", "max_queued_runs",
                      "max_digit_pixels", "max_ws_connections", "max_ws_per_client", "max_runs_kept", "max_runs_bytes",
-                     "max_replay_bytes",
+                     "max_replay_bytes", "worker_lease_seconds", "service_timeout", "event_stream_length",
                      "max_json_bytes", "max_json_depth", "max_image_side", "max_digit_side", "max_concurrent_images",
                      "max_concurrent_engine", "worker_threads", "max_slot_queue", "header_timeout", "body_timeout", "keep_alive_timeout",
                      "max_connections", "max_connections_per_client"):
@@ -141,6 +165,11 @@ class Settings:
                 raise SettingsError(
                     f"{name} ({ENV_PREFIX}{name.upper()}) must be a positive integer, got {getattr(self, name)}"
                 )
+
+    @property
+    def distributed(self) -> bool:
+        """Runs go through Redis and PostgreSQL (app/distributed/) rather than this process."""
+        return bool(self.redis_url)
 
     @property
     def network_limits(self) -> NetworkLimits:

@@ -277,6 +277,11 @@ async def watch_run(websocket: WebSocket, run_id: str) -> None:
     viewer = Viewer(websocket)
     runs.hub.add(run_id, viewer, client)  # subscribe first: nothing said after the snapshot is missed
     try:
+        try:
+            await runs.follow(run_id)  # the distributed mode: this replica reads the run's events now
+        except RunError as exc:
+            await websocket.close(code=1013, reason=close_reason(str(exc)))
+            return
         snapshot = _summary(runs, runs.get(run_id), detail=True).model_dump(mode="json")
         await websocket.send_text(json.dumps({"type": "snapshot", "run": snapshot}))
         sender = asyncio.create_task(viewer.pump())

@@ -27,7 +27,7 @@ from app.runs.pace import PACE_RANGE, Controls
 from app.runs.status import RESUMABLE, RunStatus
 from app.runs.handles import RunError, _Live, _Waiting
 from app.runs.pruning import prune_finished
-from app.runs.store import RunRecord, RunStore
+from app.runs.store import RunRecord, RunStore, record_event
 
 
 @dataclass
@@ -89,6 +89,12 @@ class RunManager:
         self.store.mark_interrupted()
         self.store.close()
         self._dir_lock.release()
+
+    async def follow(self, run_id: str) -> None:
+        """A viewer joins (the distributed mode reads the run's event stream from here on)."""
+
+    async def aclose(self) -> None:
+        """After ``shutdown``: nothing more to close here."""
 
     # ---- queries -----------------------------------------------------------------------------
     def get(self, run_id: str) -> RunRecord:
@@ -292,22 +298,9 @@ class RunManager:
 
     def _record(self, run_id: str, handle: _Live, message: dict[str, Any]) -> bool:
         """Keeps SQLite up to date; True when the run has ended."""
-        kind = message["type"]
-        if kind == "epoch":
-            self.store.add_epoch(run_id, {k: v for k, v in message.items()
-                                          if k not in ("type", "misclassified", "stored")})
-        elif kind == "status":
+        if message["type"] == "status":
             handle.status = RunStatus(message["status"])
-            self.store.set_status(run_id, message["status"])
-        elif kind == "done":
-            status = RunStatus.STOPPED if message.get("stopped") else RunStatus.COMPLETED
-            message["status"] = status
-            self.store.set_status(run_id, status)
-            return True
-        elif kind == "error":
-            self.store.set_status(run_id, RunStatus.FAILED, message["message"])
-            return True
-        return False
+        return record_event(self.store, run_id, message)
 
     def _publish_status(self, run_id: str, status: RunStatus) -> None:
         self._publish(run_id, {"type": "status", "status": status})
@@ -319,9 +312,15 @@ class RunManager:
         self._loop.call_soon_threadsafe(self.hub.publish, run_id, message["type"], text)
 
 
-def make_run_manager(settings: Any) -> RunManager:
-    """The app's manager, from its settings (runs_dir, data dirs, limits)."""
+def make_run_manager(settings: Any) -> Any:
+    """The app's manager, from its settings (runs_dir, data dirs, limits): this process's own, or
+    with ``CONVSCOPE_REDIS_URL`` and ``CONVSCOPE_DATABASE_URL`` a replica of the distributed mode's."""
+    hub = Hub(settings.max_ws_connections, settings.max_ws_per_client)
+    if settings.distributed:
+        from app.distributed.manager import DistributedRunManager
+
+        return DistributedRunManager(settings, hub)
     return RunManager(settings.runs_dir, {"mnist": settings.data_dir, "fashion-mnist": settings.fashion_mnist_dir},
-                      Hub(settings.max_ws_connections, settings.max_ws_per_client), settings.max_concurrent_runs,
+                      hub, settings.max_concurrent_runs,
                       settings.max_queued_runs, settings.train_threads, settings.max_runs_kept,
                       settings.max_runs_bytes, settings.max_replay_bytes)

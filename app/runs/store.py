@@ -50,6 +50,26 @@ class RunRecord:
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
+def record_event(store: "RunStore", run_id: str, message: dict[str, Any]) -> bool:
+    """Keeps a run's record up to date with one of its worker's messages (``app/runs/worker.py``):
+    epochs and status changes are written, ``done`` gets its final status. True when the run has
+    ended. The one place both modes (a local worker, a worker anywhere) turn events into records."""
+    kind = message["type"]
+    if kind == "epoch":
+        store.add_epoch(run_id, {k: v for k, v in message.items() if k not in ("type", "misclassified", "stored")})
+    elif kind == "status":
+        store.set_status(run_id, message["status"])
+    elif kind == "done":
+        status = RunStatus.STOPPED if message.get("stopped") else RunStatus.COMPLETED
+        message["status"] = status
+        store.set_status(run_id, status)
+        return True
+    elif kind == "error":
+        store.set_status(run_id, RunStatus.FAILED, message["message"])
+        return True
+    return False
+
+
 class RunStore:
     """Thread-safe: the request threads and the event pump share one connection behind a lock."""
 

@@ -122,8 +122,8 @@ WORKER_NICENESS = 10  # training is batch work: the web server and its viewers c
 
 
 def main(spec: WorkerSpec, events: Sink, controls: Controls) -> None:
-    """The worker process's entry point."""
-    os.nice(WORKER_NICENESS)
+    """The worker process's entry point (and a distributed worker's, once per run it trains)."""
+    os.nice(max(0, WORKER_NICENESS - os.nice(0)))  # to 10, not 10 more each time
     try:
         _train(spec, events, controls)
     except Exception as exc:  # everything a run can fail on reaches the viewers, then the process ends

@@ -1,0 +1,32 @@
+"""The distributed mode end to end, on real Redis and PostgreSQL: a run queued on one replica is
+trained by a worker, watched from any replica, and commanded from any replica."""
+
+from __future__ import annotations
+
+import urllib.request
+
+from tests.distributed.conftest import Deployment, Viewer
+from tests.http import get_json, post_json
+
+SMALL = {"model": "lenet5", "epochs": 2, "train_size": 640, "batch_size": 64, "seed": 5}
+
+
+def test_a_run_queued_on_one_replica_trains_on_a_worker_and_reaches_viewers_on_both(deployment: Deployment) -> None:
+    a, b = deployment.replica(), deployment.replica()
+    run = post_json(a.url + "/api/runs", SMALL)
+    assert run["status"] == "queued"
+    on_a, on_b = Viewer(a, run["id"]), Viewer(b, run["id"])
+    assert on_a.until(lambda m: m["type"] == "snapshot")["run"]["id"] == run["id"]
+    on_b.until(lambda m: m["type"] == "snapshot")
+    deployment.worker()
+    for viewer in (on_a, on_b):
+        viewer.until(lambda m: m["type"] == "done", timeout=120)
+        assert [m["epoch"] for m in viewer.of("epoch")] == [1, 2]
+        assert [m["status"] for m in viewer.of("status")][:1] == ["running"]
+        assert viewer.of("batch"), "batches are streamed too"
+    record = get_json(b.url + f"/api/runs/{run['id']}")
+    assert record["status"] == "completed"
+    assert [e["epoch"] for e in record["history"]] == [1, 2]
+    # The weights are in the shared folder: any replica serves them.
+    with urllib.request.urlopen(a.url + f"/api/runs/{run['id']}/weights", timeout=10) as response:
+        assert response.status == 200 and len(response.read()) > 100_000
