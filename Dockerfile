@@ -2,6 +2,7 @@
 #
 #   docker build -t convscope .
 #   docker run --rm -p 8000:8000 convscope        # then open http://localhost:8000
+#   docker-compose up --scale worker=2             # the distributed mode (compose.yaml)
 #
 # Stage 1 installs the pinned browser libraries (package-lock.json) and copies
 # them into static/vendor/; the final image has no Node.js in it.
@@ -34,7 +35,7 @@ WORKDIR /app
 # app/paths.py finds them relative to /app.
 COPY . .
 COPY --from=vendor /src/static/vendor/ static/vendor/
-RUN pip install --no-cache-dir -e . \
+RUN pip install --no-cache-dir -e '.[distributed]' \
     && mkdir -p /app/runs /app/data \
     && chown convscope:convscope /app/runs /app/data
 

@@ -56,11 +56,14 @@ $(VENDOR_STAMP): package.json package-lock.json scripts/vendor.mjs
 	node scripts/vendor.mjs
 	@mkdir -p $(@D) && touch $@
 
-# Debian packages the tests need: the system Chromium (Playwright never downloads a browser) and
-# Fashion-MNIST (the dataset tests). Installed with apt-get when running as root; otherwise the
+# Debian packages the tests need: the system Chromium (Playwright never downloads a browser),
+# Fashion-MNIST (the dataset tests), and for the distributed mode's tests a real Redis, a real
+# PostgreSQL (the tests start their own servers on free ports) and docker-compose (it checks
+# compose.yaml; no daemon needed). Installed with apt-get when running as root; otherwise the
 # tests that need them are skipped (and fail when CI=true).
-TEST_DEBS := chromium dataset-fashion-mnist
-TEST_DEB_FILES := $(CHROMIUM) /usr/share/datasets/fashion-mnist
+TEST_DEBS := chromium dataset-fashion-mnist redis-server postgresql docker-compose
+TEST_DEB_FILES := $(CHROMIUM) /usr/share/datasets/fashion-mnist /usr/bin/redis-server \
+	/usr/lib/postgresql/15/bin/initdb /usr/bin/docker-compose
 
 chromium:
 	@missing=""; set -- $(TEST_DEB_FILES); for pkg in $(TEST_DEBS); do \
