@@ -104,6 +104,30 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
 
 
+# --------------------------------------------------------------------------
+# The distributed mode's services: a real redis-server and a real PostgreSQL, started once per
+# session on free loopback ports (tests/services.py) when a test first asks for one.
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[object]:
+    from tests.services import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    from tests.services import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.close()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
     thread for as long as its session-wide browser lives, and tests that call asyncio.run()

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.distributed.modes import MODES, app_in
 from model.datasets import load_dataset
 from model.optim import LRSchedule
 from tests.test_runs_api import _messages_until, _wait_status
@@ -27,9 +28,10 @@ def runs_dir(tmp_path: Path) -> Path:
     return tmp_path / "runs"
 
 
-@pytest.fixture
-def api(runs_dir: Path):
-    with TestClient(create_app(Settings(runs_dir=runs_dir, train_threads=1))) as client:
+@pytest.fixture(params=MODES)
+def api(request: pytest.FixtureRequest, runs_dir: Path):
+    """The app in either mode (tests/distributed/modes.py): these tests hold for both."""
+    with app_in(request.param, request, runs_dir, train_threads=1) as client:
         yield client
 
 
@@ -195,6 +197,28 @@ def test_single_steps_train_one_batch_each_and_stay_paused(api):
     assert after[0] == after[1] == trained[0] + 3  # three rows, and then it waits again
     assert not [m for m in rest if m["type"] == "batch"]
     assert not [m for m in stepped + rest if m["type"] == "status" and m["status"] == "running"]
+
+
+def test_a_resume_that_lands_while_a_single_step_trains_says_running(api):
+    """A step, and a resume as soon as the stepped batch is out: the run goes on, and its viewers
+    and record say so (the resume can land before the worker is back waiting in its pause, with
+    no pause left to wake from)."""
+    run_id = api.post("/api/runs", json=LONG).json()["id"]
+    with api.websocket_connect(f"/ws/runs/{run_id}") as ws:
+        _messages_until(ws, ("batch",))
+        api.post(f"/api/runs/{run_id}/pause")
+        while not any(m["type"] == "status" and m["status"] == "paused" for m in _messages_until(ws, ("status",))):
+            pass
+        api.post(f"/api/runs/{run_id}/step")
+        _messages_until(ws, ("batch",))  # the stepped batch is out; what comes after it is still running
+        assert api.post(f"/api/runs/{run_id}/resume").status_code == 200
+        assert _wait_status(api, run_id, {"running"}, timeout=10)["status"] == "running"  # bounded: no hang
+        statuses = [m["status"] for m in _messages_until(ws, ("status",)) if m["type"] == "status"]
+        assert statuses == ["running"]
+        before = _rows_over(api, run_id, 0.5)
+        api.post(f"/api/runs/{run_id}/stop")
+        _messages_until(ws)
+    assert before[1] > before[0], "and it trains"
 
 
 def _rows_over(api, run_id: str, seconds: float) -> tuple[int, int]:

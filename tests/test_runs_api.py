@@ -15,6 +15,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.main import create_app
 from app.settings import Settings
+from tests.distributed.modes import MODES, app_in
 from model.checkpoint import load_checkpoint
 from model.zoo import lenet5
 
@@ -26,9 +27,10 @@ def runs_dir(tmp_path: Path) -> Path:
     return tmp_path / "runs"
 
 
-@pytest.fixture
-def api(runs_dir: Path):
-    with TestClient(create_app(Settings(runs_dir=runs_dir, train_threads=1))) as client:
+@pytest.fixture(params=MODES)
+def api(request: pytest.FixtureRequest, runs_dir: Path):
+    """The app in either mode (tests/distributed/modes.py): these tests hold for both."""
+    with app_in(request.param, request, runs_dir, train_threads=1) as client:
         yield client
 
 
@@ -124,9 +126,10 @@ def test_finished_runs_refuse_commands_with_409(api):
 
 def test_queue_positions_and_stopping_a_queued_run(api):
     first = api.post("/api/runs", json={"train_size": 60_000, "epochs": 5}).json()
+    # Embedded, the run starts as it is made; distributed, once a worker takes it from the queue.
+    assert _wait_status(api, first["id"], {"running"})["status"] == "running"
     second = api.post("/api/runs", json=SMALL).json()
     third = api.post("/api/runs", json=SMALL).json()
-    assert first["status"] == "running"
     assert (second["status"], second["position"]) == ("queued", 1)
     assert (third["status"], third["position"]) == ("queued", 2)
     assert api.post(f"/api/runs/{second['id']}/stop").json()["status"] == "stopped"
@@ -171,7 +174,14 @@ def test_restart_marks_runs_interrupted_and_resume_continues_from_the_checkpoint
         assert final["status"] == "completed" and [h["epoch"] for h in final["history"]] == [1, 2, 3, 4]
 
 
-def test_a_killed_worker_fails_the_run_and_keeps_its_checkpoint(api, runs_dir):
+def test_a_killed_worker_fails_the_run_and_keeps_its_checkpoint(runs_dir):
+    # Embedded only: in the distributed mode a killed worker's run is resumed by another worker
+    # (tests/distributed/test_distributed_faults.py).
+    with TestClient(create_app(Settings(runs_dir=runs_dir, train_threads=1))) as api:
+        _killed_worker_fails_the_run(api, runs_dir)
+
+
+def _killed_worker_fails_the_run(api, runs_dir):
     run_id = api.post("/api/runs", json={"train_size": 3000, "epochs": 20}).json()["id"]
     with api.websocket_connect(f"/ws/runs/{run_id}") as ws:
         _messages_until(ws, ("epoch",))

@@ -182,9 +182,10 @@ def _train(spec: WorkerSpec, events: Sink, controls: Controls) -> None:
                 if controls.take_step():
                     break  # one batch, and the run stays paused
                 stopping.wait(0.05)
-            if not paused.is_set() and not stopping.is_set():
-                events.put({"type": "status", "status": RunStatus.RUNNING})
-                at["paused"] = False
+        # Running again, whether resumed while waiting here or while a single step trained.
+        if at["paused"] and not paused.is_set() and not stopping.is_set():
+            events.put({"type": "status", "status": RunStatus.RUNNING})
+            at["paused"] = False
         last["began"] = time.monotonic()
         return stopping.is_set()
 

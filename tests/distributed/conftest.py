@@ -28,20 +28,6 @@ from tests.services import PostgresServer, RedisServer
 LEASE_SECONDS = 2  # short, so that a killed worker's run is taken up again within seconds
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer().start()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
-    yield server
-    server.close()
-
-
 @dataclass
 class Deployment:
     workdir: Path
@@ -122,10 +108,16 @@ class Viewer:
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            if left <= 0:
-                kinds = [m["type"] for m in self.messages[-20:]]
-                raise AssertionError(f"no such message within {timeout:.0f} s; the last were {kinds}")
-            message = json.loads(self.ws.recv(timeout=left))
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                message = json.loads(self.ws.recv(timeout=left))
+            except TimeoutError:
+                last = [m.get("status", m["type"]) for m in self.messages[-30:]]
+                statuses = [(i, m["status"], m.get("step")) for i, m in enumerate(self.messages)
+                            if m["type"] in ("status", "done")]
+                raise AssertionError(f"no such message within {timeout:.0f} s; the last were {last}; "
+                                     f"of {len(self.messages)}, the statuses: {statuses}") from None
             self.messages.append(message)
             if done(message):
                 return message
