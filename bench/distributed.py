@@ -45,7 +45,8 @@ class Deployment:
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "CONVSCOPE_REDIS_URL": redis.url,
                     "CONVSCOPE_DATABASE_URL": pg.create_database(f"b_{secrets.token_hex(5)}"),
                     "CONVSCOPE_RUNS_DIR": str(self.dir / "runs"), "CONVSCOPE_TRAIN_THREADS": "1",
-                    "CONVSCOPE_MAX_WS_PER_CLIENT": "1000", "CONVSCOPE_MAX_QUEUED_RUNS": "100"}
+                    "CONVSCOPE_MAX_WS_PER_CLIENT": "1000", "CONVSCOPE_MAX_CONNECTIONS_PER_CLIENT": "1000",
+                    "CONVSCOPE_MAX_QUEUED_RUNS": "100"}
         self.procs: list[subprocess.Popen] = []
         stack.callback(self.stop_all)
 

@@ -25,7 +25,7 @@ from typing import Any
 from app.distributed.controls import ControlsMirror
 from app.distributed.events import Fenced, RunSink
 from app.distributed.pg_store import PgRunStore
-from app.distributed.services import QUEUE_NAME, check_services, redis_client
+from app.distributed.services import QUEUE_NAME, check_services, key, redis_client
 from app.runs import worker
 from app.runs.pace import Controls
 from app.runs.pruning import prune_finished
@@ -68,11 +68,30 @@ def train_run(run_id: str, resume: bool) -> str:
     finally:
         mirror.stop()
     sink.flush(patience=30.0)
+    forget_later(client, run_id)
     if store.get(run_id, with_history=False) is None:
         shutil.rmtree(run_dir, ignore_errors=True)  # deleted while it trained
         return "deleted"
     prune_finished(store, settings.runs_dir, settings.max_runs_kept, settings.max_runs_bytes)
     return "finished" if sink.finished else "ended without a final word"
+
+
+#: How long a finished run's event stream stays in Redis: long enough for a replica that was away
+#: to read its end; after that its viewers get everything from the record and the shared folder.
+STREAM_KEPT_SECONDS = 3600
+
+
+def forget_later(client: Any, run_id: str, seconds: int = STREAM_KEPT_SECONDS) -> None:
+    """A run no worker holds needs nothing in Redis but its stream's end, for a while."""
+    import redis
+
+    try:
+        pipe = client.pipeline()
+        pipe.expire(key(run_id, "events"), seconds)
+        pipe.delete(key(run_id, "controls"), key(run_id, "owner"))
+        pipe.execute()
+    except redis.RedisError:
+        pass  # Redis away: the keys stay until the run is deleted
 
 
 def _job_id() -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 from app.distributed import controls as remote
 from app.distributed.events import StreamRelay, publish
-from app.distributed.job import data_dirs, enqueue
+from app.distributed.job import data_dirs, enqueue, forget_later
 from app.distributed.pg_store import PgRunStore
 from app.distributed.services import async_redis_client, check_services, key, redis_client, where
 from app.runs import worker
@@ -174,6 +174,7 @@ class DistributedRunManager:
         self.store.set_status(run_id, RunStatus.STOPPED)  # its job, when a worker takes it, skips it
         self._publish(run_id, {"type": "status", "status": RunStatus.STOPPED})
         self._publish(run_id, {"type": "done", "status": RunStatus.STOPPED, "stopped": True})
+        self._redis(forget_later, self.redis, run_id)
 
     def delete(self, run_id: str) -> None:
         self.get(run_id)
@@ -182,6 +183,7 @@ class DistributedRunManager:
         self.store.delete(run_id)
         shutil.rmtree(self.run_dir(run_id), ignore_errors=True)
         self._publish(run_id, {"type": "error", "message": "this run was deleted"})
+        self._redis(forget_later, self.redis, run_id, 60)  # its viewers have a minute to read that
 
     def prune(self) -> list[str]:
         return []  # the workers prune, when a run ends (app/distributed/job.py)

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, model_validator
 
 from app.guards.json_body import GuardedRoute
@@ -265,9 +266,9 @@ async def watch_run(websocket: WebSocket, run_id: str) -> None:
         await websocket.close(code=4404, reason=close_reason(f"no run with id {run_id[:40]!r}: run ids are 12 hex digits"))
         return
     try:
-        runs.get(run_id)
+        await run_in_threadpool(runs.get, run_id)  # off the event loop: distributed, it asks PostgreSQL
     except RunError as exc:
-        await websocket.close(code=4404, reason=close_reason(str(exc)))
+        await websocket.close(code=4404 if exc.status == 404 else 1013, reason=close_reason(str(exc)))
         return
     client = websocket.client.host if websocket.client else "unknown"
     refusal = runs.hub.refusal(client)
@@ -282,7 +283,12 @@ async def watch_run(websocket: WebSocket, run_id: str) -> None:
         except RunError as exc:
             await websocket.close(code=1013, reason=close_reason(str(exc)))
             return
-        snapshot = _summary(runs, runs.get(run_id), detail=True).model_dump(mode="json")
+        try:
+            snapshot = (await run_in_threadpool(lambda: _summary(runs, runs.get(run_id), detail=True))).model_dump(
+                mode="json")
+        except RunError as exc:  # deleted meanwhile, or a service away
+            await websocket.close(code=4404 if exc.status == 404 else 1013, reason=close_reason(str(exc)))
+            return
         await websocket.send_text(json.dumps({"type": "snapshot", "run": snapshot}))
         sender = asyncio.create_task(viewer.pump())
         try:

@@ -3,6 +3,7 @@ trained by a worker, watched from any replica, and commanded from any replica.""
 
 from __future__ import annotations
 
+import time
 import urllib.request
 
 from tests.distributed.conftest import Deployment, Viewer
@@ -30,3 +31,12 @@ def test_a_run_queued_on_one_replica_trains_on_a_worker_and_reaches_viewers_on_b
     # The weights are in the shared folder: any replica serves them.
     with urllib.request.urlopen(a.url + f"/api/runs/{run['id']}/weights", timeout=10) as response:
         assert response.status == 200 and len(response.read()) > 100_000
+    # What Redis keeps of a finished run: its stream's end, for an hour; no controls, no lease.
+    import redis
+
+    client = redis.Redis.from_url(deployment.env["CONVSCOPE_REDIS_URL"])
+    deadline = time.monotonic() + 10  # the worker tidies up just after its last word
+    while client.ttl(f"convscope:run:{run['id']}:events") < 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert 0 < client.ttl(f"convscope:run:{run['id']}:events") <= 3600
+    assert not client.exists(*(f"convscope:run:{run['id']}:{k}" for k in ("controls", "owner", "lease")))
