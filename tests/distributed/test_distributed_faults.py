@@ -162,3 +162,19 @@ def test_half_the_distributed_settings_is_refused_at_start_up(deployment: Deploy
     done = subprocess.run([sys.executable, "-m", "app.cli", "worker"], env=env, capture_output=True, text=True,
                           timeout=60, cwd=deployment.workdir)
     assert done.returncode != 0 and "needs both CONVSCOPE_REDIS_URL and CONVSCOPE_DATABASE_URL" in done.stderr
+
+
+def test_an_idle_worker_and_the_replicas_take_new_runs_after_redis_restarted(deployment: Deployment,
+                                                                             redis_server) -> None:  # noqa: ANN001
+    replica = deployment.replica()
+    worker = deployment.worker()
+    time.sleep(1.0)  # the worker is waiting on the queue
+    redis_server.stop()
+    time.sleep(1.0)
+    redis_server.start()
+    deadline = time.monotonic() + 30
+    while (answer := post(replica.url + "/api/runs", RUN | {"epochs": 1}))[0] != 201:
+        assert answer[0] == 503 and time.monotonic() < deadline, answer  # only while Redis comes back
+        time.sleep(0.2)
+    Viewer(replica, answer[1]["id"]).until(lambda m: m["type"] == "done", timeout=120)
+    assert worker.poll() is None, "the worker outlived the restart"

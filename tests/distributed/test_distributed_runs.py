@@ -3,10 +3,12 @@ trained by a worker, watched from any replica, and commanded from any replica.""
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.request
+from pathlib import Path
 
-from tests.distributed.conftest import Deployment, Viewer
+from tests.distributed.conftest import Deployment, Viewer, get
 from tests.http import get_json, post_json
 
 SMALL = {"model": "lenet5", "epochs": 2, "train_size": 640, "batch_size": 64, "seed": 5}
@@ -40,3 +42,44 @@ def test_a_run_queued_on_one_replica_trains_on_a_worker_and_reaches_viewers_on_b
         time.sleep(0.05)
     assert 0 < client.ttl(f"convscope:run:{run['id']}:events") <= 3600
     assert not client.exists(*(f"convscope:run:{run['id']}:{k}" for k in ("controls", "owner", "lease")))
+
+
+def test_the_network_a_browser_chose_on_one_replica_answers_it_on_the_other(deployment: Deployment) -> None:
+    import http.cookiejar
+
+    a, b = deployment.replica(), deployment.replica()
+    deployment.worker()
+    run = post_json(a.url + "/api/runs", SMALL | {"epochs": 1})
+    Viewer(a, run["id"]).until(lambda m: m["type"] == "done", timeout=120)
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    activate = urllib.request.Request(a.url + f"/api/runs/{run['id']}/activate", data=b"{}", method="POST",
+                                      headers={"Content-Type": "application/json"})
+    with browser.open(activate, timeout=10) as response:
+        assert json.loads(response.read())["source"] == f"run:{run['id']}"
+    cookie = next(c for c in jar if c.name == "convscope_network")
+    ask_b = urllib.request.Request(b.url + "/api/model", headers={"Cookie": f"{cookie.name}={cookie.value}"})
+    with urllib.request.urlopen(ask_b, timeout=10) as response:
+        assert json.loads(response.read())["source"] == f"run:{run['id']}", "replica B answers with the run too"
+    with urllib.request.urlopen(b.url + "/api/model", timeout=10) as response:
+        assert json.loads(response.read())["source"] == "pretrained", "and other browsers keep theirs"
+
+
+def test_a_run_deleted_while_it_trains_stops_its_worker_which_takes_the_next(deployment: Deployment) -> None:
+    a, b = deployment.replica(), deployment.replica()
+    deployment.worker()
+    doomed = post_json(a.url + "/api/runs", SMALL | {"epochs": 50})
+    viewer = Viewer(a, doomed["id"])
+    viewer.until(lambda m: m["type"] == "epoch")
+    nxt = post_json(b.url + "/api/runs", SMALL | {"epochs": 1})
+    request = urllib.request.Request(b.url + f"/api/runs/{doomed['id']}", method="DELETE")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+    assert "deleted" in viewer.until(lambda m: m["type"] == "error", timeout=10)["message"]
+    assert get(a.url + f"/api/runs/{doomed['id']}")[0] == 404
+    Viewer(a, nxt["id"]).until(lambda m: m["type"] == "done", timeout=120)  # the worker went on to the next
+    folder = Path(deployment.env["CONVSCOPE_RUNS_DIR"]) / doomed["id"]
+    deadline = time.monotonic() + 10
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not folder.exists(), "nothing of the deleted run is left in the shared folder"
