@@ -93,7 +93,8 @@ class Settings:
     preview_max_side: int = 1600
     #: Largest drawing (width * height) the digit classifier accepts.
     max_digit_pixels: int = 4_000_000
-    #: Training runs that may train at the same time; the rest wait in a queue.
+    #: Training runs that may train at the same time; the rest wait in a queue. (The distributed
+    #: mode has no such limit: each worker trains one run, so the number of workers is it.)
     max_concurrent_runs: int = 1
     #: Runs that may wait in that queue; one more is refused with 429.
     max_queued_runs: int = 20

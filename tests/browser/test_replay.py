@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_training import ROOT, counter, enforce_csp, wait_counter
+from tests.distributed.modes import live_server_in_both_modes  # noqa: F401 - the live_server here
 
 pytestmark = pytest.mark.browser
 
@@ -150,17 +151,23 @@ def test_scrubbing_back_while_a_run_trains_then_back_to_live(page: Page, page_pr
 
 
 def test_a_training_run_reopened_shows_its_last_epochs_mistakes_at_once(page: Page, page_problems) -> None:
-    with _training(page, {"train_size": 2000, "epochs": 3}) as run_id:
+    with _training(page, {"train_size": 2000, "epochs": 8}) as run_id:
         page.goto(f"/training?run={run_id}")
         wait_counter(page, "epoch-points", 1)
         paced = page.request.post(f"/api/runs/{run_id}/pace", data=json.dumps({"batches_per_second": 1}),
                                   headers={"content-type": "application/json"})
-        assert paced.ok  # epoch 2 now takes half a minute: no new epoch message comes while we look
+        assert paced.ok  # the next epoch now takes half a minute: no new epoch message comes while we look
+        # The pace takes hold between two batches (distributed: after up to 50 ms more), so an epoch
+        # about to end may still end: read the last epoch once two reads a second apart agree.
+        done, before = -1, -2
+        while done != before:
+            before, done = done, page.request.get(f"/api/runs/{run_id}").json()["epochs_done"]
+            page.wait_for_timeout(1000)
         page.reload()
         _status(page, "running")
         missed = page.locator("[data-misclassified-view]")
         expect(missed).to_have_attribute("data-count", "12", timeout=TIMEOUT)
-        expect(missed.locator("[data-misclassified-summary]")).to_contain_text("after epoch 1")
+        expect(missed.locator("[data-misclassified-summary]")).to_contain_text(f"after epoch {done}")
         page.request.post(f"/api/runs/{run_id}/stop")
         _status(page, "stopped")
         page_problems.assert_none()

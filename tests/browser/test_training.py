@@ -15,8 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from model.datasets import load_dataset
+from tests.distributed.modes import live_server_in_both_modes  # noqa: F401 - the live_server here
 
 pytestmark = pytest.mark.browser
+
+
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
