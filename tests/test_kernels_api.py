@@ -183,3 +183,32 @@ def test_the_file_is_named_after_the_kernel_as_applied(api, preset, flip, name):
     body = {"image_id": api.ids["grey"], "flip": flip} | ({"preset": preset} if preset else {"kernel": [[1, 2]]})
     r = api.post("/api/kernels/apply", json=body)
     assert r.status_code == 200 and f'filename="convscope-{name}.png"' in r.headers["content-disposition"]
+
+
+@pytest.mark.parametrize("options", [
+    {"preset": "sharpen"},
+    {"preset": "sobel-magnitude"},
+    {"preset": "box-blur", "flip": True, "padding": "reflect", "stride": 2},
+    {"kernel": [[1, 0, -2], [3, 1, 0]], "divisor": 3, "padding": "wrap", "output": "rescale", "channels": "luminance"},
+    {"kernel": [[1, 2], [0, -1]], "padding": "zero", "output": "offset", "image": "grey"},
+])
+def test_the_code_the_playground_shows_runs_in_pytorch_and_gives_its_result(api, options):
+    import torch
+
+    from tests.test_filter_code import run_shown
+
+    image_id = api.ids[options.get("image", "rgb")]
+    body = {k: v for k, v in options.items() if k != "image"} | {"image_id": image_id}
+    shown = api.post("/api/kernels/code", json=body)
+    assert shown.status_code == 200, shown.text
+    code = shown.json()["code"]
+    assert "F.conv2d(" in code and torch.__version__
+    preview = api.app.state.images.get(image_id).preview  # the pixels the playground filters
+    result = _decode(api.post("/api/kernels/apply", json=body))
+    result = result[..., None] if result.ndim == 2 else result
+    assert np.array_equal(run_shown(code, preview), result), code
+
+
+def test_the_code_of_a_bad_kernel_is_the_same_422_as_applying_it(api):
+    body = {"image_id": api.ids["rgb"], "kernel": [[1, 2], [3]]}
+    assert api.post("/api/kernels/code", json=body).status_code == 422

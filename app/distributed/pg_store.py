@@ -1,9 +1,9 @@
 """The record of runs in PostgreSQL (psycopg 3): the same rows and answers as ``app/runs/store.py``.
 
 Every web replica and every worker reads and writes it. What two of them could race on is one
-statement each: a worker claims a queued run (``claim``), a replica takes a run whose worker
-died (``interrupt_if``), and a status change never overwrites a run that has ended or been
-deleted meanwhile. Each method is one transaction, so a request that fails half-way leaves
+statement each: a worker claims a queued run (``claim``), and a replica takes a run whose worker
+died (``interrupt_if``); an epoch of a run deleted meanwhile is not written. Each method is one
+transaction, so a request that fails half-way leaves
 nothing half-written. When the database cannot be reached a method raises ``RunError(503)``
 saying so; the next call connects again.
 """

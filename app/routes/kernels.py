@@ -17,6 +17,7 @@ from app.api_models import Body, Bounded, Whole, rows_of
 from app.deps import SettingsDep, StoreDep
 from app.image_store import ImageStore, StoredImage
 from app.image_encode import encode_image
+from model.filter_code import torch_code
 from model.filters import (Kernel, PixelArithmetic, apply_filter, explain_pixel, filter_values, luminance,
                            make_kernel, map_output, output_size)
 from model.kernel_presets import PRESETS, PRESETS_BY_NAME, applied_name
@@ -180,6 +181,23 @@ def _apply(body: ApplyRequest, store: ImageStore, max_kernel: int) -> Response:
         "X-Output-Width": str(result.shape[1]), "X-Output-Height": str(result.shape[0]),
         "Content-Disposition": f'inline; filename="convscope-{name}.{body.format}"',
         "Cache-Control": "no-store"})
+
+
+class ShownCode(BaseModel):
+    code: str = Field(..., description="Python that computes the page's result with PyTorch: it expects `x`, "
+                      "the picture as a uint8 tensor (C, H, W), and leaves the shown bytes in `out`.")
+
+
+@router.post("/code", response_model=ShownCode, summary="The PyTorch code for what the playground shows",
+             responses={404: {"description": "Unknown image id."}, 422: {"description": "Bad kernel or options."}})
+def code(body: FilterOptions, store: StoreDep, settings: SettingsDep) -> ShownCode:
+    _, kernel, second, mapping, names = _resolve(body, store, settings.max_kernel_size)
+    preset = PRESETS_BY_NAME.get(body.preset or "")
+    rows = preset.kernel if preset is not None else body.kernel
+    colour = store.get(body.image_id).preview.shape[2] == 3
+    return ShownCode(code=torch_code(rows, kernel.divisor, flip=body.flip, channels=len(names),
+                                     luminance=colour and names == ["Y"], padding=body.padding, stride=body.stride,
+                                     output=mapping, second=None if second is None else preset.second_kernel))
 
 
 @router.post("/explain", response_model=Explanation, summary="The arithmetic behind one output pixel",

@@ -1,12 +1,14 @@
-// The kernel playground's three live requests, each a shared LiveQuery (latest answer wins):
+// The kernel playground's four live requests, each a shared LiveQuery (latest answer wins):
 //   photo    upload a chosen photo and fetch its preview; a newer choice aborts the older one
 //   apply    the result for the settings, 150 ms after the last edit; a newer one aborts it
 //   explain  the arithmetic of the pixel pointed at: at once when none is out, else at most
 //            every 80 ms; never aborted (its answer is small), an older answer is just dropped
+//   code     the PyTorch code for the settings, with the same pause as apply; never aborted (its
+//            answer is small), an older answer is just dropped
 // Handlers are LiveQuery's: {onResult(result, body), onError(error, body), onChange()}.
 
 import { LiveQuery } from "../shared/live-query.js";
-import { applyKernel, explainPixel, fetchPreview, fetchSample, uploadImage } from "./kernels-api.js";
+import { applyKernel, explainPixel, fetchCode, fetchPreview, fetchSample, uploadImage } from "./kernels-api.js";
 
 const APPLY_DEBOUNCE_MS = 150;
 const EXPLAIN_INTERVAL_MS = 80;
@@ -38,4 +40,9 @@ export function applyQuery({ onSent = () => {}, ...handlers }) {
 export function explainQuery(handlers) {
   return new LiveQuery((body, signal) => explainPixel(body, signal),
     { delay: EXPLAIN_INTERVAL_MS, maxWait: EXPLAIN_INTERVAL_MS, ...handlers });
+}
+
+/** schedule(body) with an apply body -> {code}. */
+export function codeQuery(handlers) {
+  return new LiveQuery((body, signal) => fetchCode(body, signal), { delay: APPLY_DEBOUNCE_MS, ...handlers });
 }

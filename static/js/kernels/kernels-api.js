@@ -1,4 +1,4 @@
-// The kernel playground's HTTP calls: upload, preview, presets, apply, explain. No DOM access;
+// The kernel playground's HTTP calls: upload, preview, presets, apply, explain, code. No DOM access;
 // every call takes an optional AbortSignal and throws ApiError (shared/api.js) with the server's
 // own message for a 4xx/5xx answer.
 
@@ -41,4 +41,9 @@ export async function applyKernel(body, signal) {
 /** POST /api/kernels/explain -> the arithmetic behind output pixel (x, y). */
 export function explainPixel(body, signal) {
   return postJson("/api/kernels/explain", body, { signal });
+}
+
+/** POST /api/kernels/code -> {code}: the PyTorch that computes the result for these settings. */
+export function fetchCode(body, signal) {
+  return postJson("/api/kernels/code", body, { signal });
 }

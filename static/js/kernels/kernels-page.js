@@ -1,16 +1,17 @@
 // The kernel playground page (/kernels): the controller that wires the widgets to the page's
-// state (page-state.js) and to the three live requests (kernel-queries.js).
+// state (page-state.js) and to the four live requests (kernel-queries.js).
 //
 // Widgets report through events ("image-chosen", "grid-edit", "pixel-point", "pixel-step");
 // every change of a control runs refresh(), which checks the settings, says the sizes and asks
 // POST /api/kernels/apply for the result; pointing at a pixel asks POST /api/kernels/explain
-// for its arithmetic.
+// for its arithmetic, and POST /api/kernels/code for the PyTorch that computes the same result.
 //
 // For tests and curious learners the root element [data-kernels-page] carries
 // data-image-id, data-request (the JSON body of the shown result), data-result-version
 // (bumped whenever a new result is drawn), data-selected and data-busy ("true" while anything
 // is pending).
 
+import { CodeBlock } from "../shared/code-block.js";
 import { pageLimits } from "../shared/limits.js";
 import { resizeFromCentre } from "../shared/number-grid.js";
 import { ArithmeticView } from "./arithmetic-view.js";
@@ -19,7 +20,7 @@ import { ImageSource } from "./image-source.js";
 import { KernelControls } from "./kernel-controls.js";
 import { loadLinkedKernel } from "./kernel-from-link.js";
 import { buildRequest, clampPixel, outputPixelFor, windowCentre, windowFor } from "./kernel-math.js";
-import { applyQuery, explainQuery, photoQuery } from "./kernel-queries.js";
+import { applyQuery, codeQuery, explainQuery, photoQuery } from "./kernel-queries.js";
 import { fetchPresets } from "./kernels-api.js";
 import { createPageState, hasOutput } from "./page-state.js";
 import { PixelView } from "./pixel-view.js";
@@ -47,6 +48,7 @@ class KernelsPage {
     this.arithmetic = new ArithmeticView($("[data-arithmetic]"));
     this.resultBusy = $("[data-result-busy]");
     this.download = new DownloadButton(root, () => this.#downloadTarget());
+    this.codeBlock = new CodeBlock($("[data-code-block]"));
 
     const onChange = () => this.#showBusy();
     this.photo = photoQuery({
@@ -58,6 +60,11 @@ class KernelsPage {
       onSent: () => this.#explain(),
       onResult: (result, body) => this.#showResult(result, body),
       onError: (error) => this.#showApplyError(error),
+      onChange,
+    });
+    this.code = codeQuery({
+      onResult: (answer, body) => this.codeBlock.show(answer.code, body),
+      onError: (error) => this.codeBlock.stale(error.message || String(error)),
       onChange,
     });
     this.explainer = explainQuery({
@@ -112,6 +119,8 @@ class KernelsPage {
     this.explainer.cancel(); // an answer for the old settings would be stale
     if (!hasOutput(state, settings)) {
       this.apply.cancel();
+      this.code.cancel();
+      this.codeBlock.stale();
       this.outputView.root.classList.add("is-stale");
       if (!settings) this.arithmetic.message("Fix the kernel to see the arithmetic.");
       else if (state.outSize?.error) {
@@ -127,10 +136,11 @@ class KernelsPage {
     const body = buildRequest(settings);
     if (immediate) this.apply.now(body);
     else this.apply.schedule(body);
+    this.code.schedule(body);
   }
 
   #showBusy() {
-    const busy = this.state.starting || this.photo.busy || this.apply.busy || this.explainer.busy;
+    const busy = this.state.starting || this.photo.busy || this.apply.busy || this.explainer.busy || this.code.busy;
     this.root.dataset.busy = String(busy);
     this.resultBusy.hidden = !this.apply.busy;
   }
