@@ -21,30 +21,50 @@ from app.runs.pace import Controls
 
 POLL = 0.05  # seconds between two reads of the controls hash
 
-# KEYS: lease, owner; ARGV: this job's token, the lease in milliseconds. 1 renewed, 0 fenced off.
+# KEYS: lease, owner; ARGV: this job's token, the lease in milliseconds. 1 renewed, 0 fenced off
+# (another job owns the run, or nobody does: a worker is never sure of a run it cannot prove).
 RENEW = """
-local owner = redis.call('GET', KEYS[2])
-if owner and owner ~= ARGV[1] then return 0 end
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]))
 return 1
 """
+# KEYS: controls. The hash as a flat list, its steps handed over (set to 0) in the same step.
+TAKE = """
+local fields = redis.call('HGETALL', KEYS[1])
+if tonumber(redis.call('HGET', KEYS[1], 'steps') or '0') > 0 then redis.call('HSET', KEYS[1], 'steps', 0) end
+return fields
+"""
+# KEYS: lease; ARGV: this job's token. Lets the lease go only if it is still this job's.
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+#: A controls hash written for a run that has ended goes away by itself after this long.
+CONTROLS_KEPT_SECONDS = 24 * 3600
 
 
 # ---- a web replica's side ----------------------------------------------------------------------
 def ask(client: Any, run_id: str, **fields: float) -> None:
-    client.hset(key(run_id, "controls"), mapping={k: float(v) for k, v in fields.items()})
-
-
-def ask_step(client: Any, run_id: str) -> None:
     pipe = client.pipeline()
-    pipe.hincrby(key(run_id, "controls"), "steps", 1)
-    pipe.hset(key(run_id, "controls"), "paused", 1)
+    pipe.hset(key(run_id, "controls"), mapping={k: float(v) for k, v in fields.items()})
+    pipe.expire(key(run_id, "controls"), CONTROLS_KEPT_SECONDS)
     pipe.execute()
 
 
-def read(client: Any, run_id: str) -> dict[str, float]:
-    raw = client.hgetall(key(run_id, "controls"))
+def ask_step(client: Any, run_id: str) -> None:
+    pipe = client.pipeline()  # one transaction: the worker sees the step and the pause together
+    pipe.hincrby(key(run_id, "controls"), "steps", 1)
+    pipe.hset(key(run_id, "controls"), "paused", 1)
+    pipe.expire(key(run_id, "controls"), CONTROLS_KEPT_SECONDS)
+    pipe.execute()
+
+
+def _fields(raw: dict[str, str]) -> dict[str, float]:
     return {name: float(raw.get(name, 0) or 0) for name in ("paused", "stopping", "pace", "steps")}
+
+
+def read(client: Any, run_id: str) -> dict[str, float]:
+    return _fields(client.hgetall(key(run_id, "controls")))
 
 
 def describe(fields: dict[str, float]) -> dict[str, Any]:
@@ -69,6 +89,8 @@ class ControlsMirror:
         self.fenced = threading.Event()
         self._done = threading.Event()
         self._renew = client.register_script(RENEW)
+        self._take = client.register_script(TAKE)
+        self._release = client.register_script(RELEASE)
         self._thread = threading.Thread(target=self._loop, name=f"controls-{run_id}", daemon=True)
 
     def take(self) -> bool:
@@ -93,8 +115,7 @@ class ControlsMirror:
         self._done.set()
         self._thread.join(5)
         try:  # let the lease go now rather than when it lapses, if it is still ours
-            if self.client.get(key(self.run_id, "lease")) == self.token:
-                self.client.delete(key(self.run_id, "lease"))
+            self._release(keys=[key(self.run_id, "lease")], args=[self.token])
         except Exception:  # noqa: BLE001 - Redis gone: the lease lapses by itself
             pass
 
@@ -110,22 +131,25 @@ class ControlsMirror:
                     if not self.renew():
                         return
                     renewed_at = now
-                self._mirror(read(self.client, self.run_id))
+                flat = self._take(keys=[key(self.run_id, "controls")])
+                self._mirror(_fields(dict(zip(flat[::2], flat[1::2]))))
             except redis.RedisError:
                 pass  # Redis restarting: train on with what was last asked, and try again
             clock.wait(POLL)
 
     def _mirror(self, wanted: dict[str, float]) -> None:
+        """``wanted``'s steps were handed over by TAKE: they are the worker's to take now. Steps
+        first, as ``Controls.ask_step`` does: a step on a running run trains its batch, then pauses."""
         controls = self.controls
-        for name in ("paused", "stopping"):
-            event = getattr(controls, name)
-            if wanted[name] and not event.is_set():
-                event.set()
-            elif not wanted[name] and event.is_set() and name == "paused":
-                event.clear()
-        controls.pace.value = wanted["pace"]
-        steps = int(wanted["steps"])
-        if steps > 0:  # hand the asked-for steps over: they are the worker's to take now
-            self.client.hincrby(key(self.run_id, "controls"), "steps", -steps)
+        if wanted["steps"] > 0:
             with controls.steps.get_lock():
-                controls.steps.value += steps
+                controls.steps.value += int(wanted["steps"])
+        controls.pace.value = wanted["pace"]
+        if wanted["stopping"] and not controls.stopping.is_set():
+            controls.stopping.set()
+        if wanted["paused"] and not controls.paused.is_set():
+            controls.paused.set()
+        elif not wanted["paused"] and controls.paused.is_set():
+            with controls.steps.get_lock():
+                controls.steps.value = 0  # resumed: steps asked for while paused are not taken after it
+            controls.paused.clear()

@@ -46,10 +46,12 @@ def publish(client: Any, run_id: str, message: dict[str, Any], length: int) -> s
 class RunSink:
     """Where a distributed worker's training loop puts its messages (``app/runs/worker.py``'s Sink)."""
 
+    QUIET = 1.0  # seconds without frames of the present after Redis failed
     def __init__(self, client: Any, store: Any, run_id: str, fenced: Any, length: int) -> None:
         self.client, self.store, self.run_id, self.fenced, self.length = client, store, run_id, fenced, length
         self.waiting: deque[dict[str, str]] = deque()
         self.finished = False
+        self.quiet_until = 0.0
 
     def put(self, message: dict[str, Any]) -> None:
         if self.fenced.is_set():
@@ -57,15 +59,16 @@ class RunSink:
         self.finished = self._record(message) or self.finished
         if self.fenced.is_set():  # fenced off while that was written: what it said is not ours to say
             raise Fenced(self.run_id)
-        fields = encode(message)
         if message["type"] in ESSENTIAL:
-            self.waiting.append(fields)
+            self.waiting.append(encode(message))
             self.flush()
-        elif not self.waiting:
-            self._send(fields)
+        elif time.monotonic() >= self.quiet_until and self.flush():  # what waits goes first, in order
+            self._send(encode(message))
 
     def flush(self, patience: float = 0.0) -> bool:
-        """Sends what waits, in order; keeps trying for ``patience`` seconds. True when all went."""
+        """Sends what waits, in order; keeps trying for ``patience`` seconds. True when all went.
+        After a failure, frames of the present are not tried for ``QUIET`` seconds: a Redis that
+        is away must not slow the training down with a failed connection per frame."""
         import redis
 
         give_up = time.monotonic() + patience
@@ -74,6 +77,7 @@ class RunSink:
                 self.client.xadd(key(self.run_id, "events"), self.waiting[0], maxlen=self.length, approximate=True)
                 self.waiting.popleft()
             except redis.RedisError:
+                self.quiet_until = time.monotonic() + self.QUIET
                 if time.monotonic() >= give_up:
                     return False
                 time.sleep(0.2)
@@ -85,7 +89,7 @@ class RunSink:
         try:
             self.client.xadd(key(self.run_id, "events"), fields, maxlen=self.length, approximate=True)
         except redis.RedisError:
-            pass  # a frame of the present: the next one replaces it
+            self.quiet_until = time.monotonic() + self.QUIET  # a frame of the present: the next replaces it
 
     def _record(self, message: dict[str, Any]) -> bool:
         give_up = time.monotonic() + RECORD_RETRY_SECONDS
@@ -136,6 +140,17 @@ class StreamRelay:
         await self.client.aclose()
 
     async def _loop(self) -> None:
+        """Reads for as long as the replica lives: whatever goes wrong is logged and reading goes on."""
+        while True:
+            try:
+                await self._read()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001
+                log.exception("the event relay failed; starting it again")
+                await asyncio.sleep(1)
+
+    async def _read(self) -> None:
         import redis
 
         pause = 0.1
@@ -148,7 +163,7 @@ class StreamRelay:
             try:
                 answer = await self.client.xread({key(r, "events"): i for r, i in self.last.items()},
                                                  count=self.BATCH, block=self.BLOCK_MS)
-            except redis.RedisError as exc:
+            except (redis.RedisError, OSError) as exc:
                 if self.connected:
                     log.warning("lost Redis (%s); reading on from the last ids seen once it is back", exc)
                 self.connected = False
@@ -161,6 +176,10 @@ class StreamRelay:
             for stream, entries in answer or []:
                 run_id = stream.split(":")[2]
                 for entry_id, fields in entries:
-                    if run_id in self.last:
-                        self.last[run_id] = entry_id
+                    if run_id not in self.last:
+                        break
+                    self.last[run_id] = entry_id
+                    try:
                         self.hub.publish(run_id, fields["k"], fields["m"])
+                    except Exception:  # noqa: BLE001 - one bad entry must not stop every viewer's feed
+                        log.exception("could not hand on entry %s of run %s", entry_id, run_id)

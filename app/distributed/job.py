@@ -27,6 +27,7 @@ from app.distributed.events import Fenced, RunSink
 from app.distributed.pg_store import PgRunStore
 from app.distributed.services import QUEUE_NAME, check_services, key, redis_client
 from app.runs import worker
+from app.runs.handles import RunError
 from app.runs.pace import Controls
 from app.runs.pruning import prune_finished
 from app.settings import Settings
@@ -46,10 +47,10 @@ def data_dirs(settings: Settings) -> dict[str, Path]:
 
 def train_run(run_id: str, resume: bool) -> str:
     """One queued run, trained to its end here; returns how it ended (RQ keeps it as the result)."""
-    settings, client, store = _services()
+    settings, client, store = _patiently(_services)
     token = _job_id()
     controls = Controls.create(mp.get_context("spawn"))
-    record = store.claim(run_id)  # first: a job that finds its run taken must not touch its lease
+    record = _patiently(store.claim, run_id)  # first: a job that finds its run taken must not touch its lease
     if record is None:
         return "skipped: the run was no longer queued"
     mirror = ControlsMirror(client, run_id, token, controls, settings.worker_lease_seconds)
@@ -79,19 +80,37 @@ def train_run(run_id: str, resume: bool) -> str:
 #: How long a finished run's event stream stays in Redis: long enough for a replica that was away
 #: to read its end; after that its viewers get everything from the record and the shared folder.
 STREAM_KEPT_SECONDS = 3600
+STREAM_TAIL = 200  # messages kept of it: the end of the last epoch and the run's last words
 
 
 def forget_later(client: Any, run_id: str, seconds: int = STREAM_KEPT_SECONDS) -> None:
-    """A run no worker holds needs nothing in Redis but its stream's end, for a while."""
+    """A run no worker holds needs little in Redis: its stream's last messages, its controls and
+    owner, for ``seconds`` more (a worker still stopping reads them), then nothing."""
     import redis
 
     try:
         pipe = client.pipeline()
-        pipe.expire(key(run_id, "events"), seconds)
-        pipe.delete(key(run_id, "controls"), key(run_id, "owner"))
+        pipe.xtrim(key(run_id, "events"), maxlen=STREAM_TAIL, approximate=False)
+        for what in ("events", "controls", "owner"):
+            pipe.expire(key(run_id, what), seconds)
         pipe.execute()
     except redis.RedisError:
         pass  # Redis away: the keys stay until the run is deleted
+
+
+def _patiently(fn: Any, *args: Any, seconds: float = 60.0) -> Any:
+    """``fn(*args)``, tried again while PostgreSQL is away (a 503) for up to ``seconds``: a job
+    that gave up at once would leave its run queued with no job to take it."""
+    import time
+
+    give_up = time.monotonic() + seconds
+    while True:
+        try:
+            return fn(*args)
+        except RunError as exc:
+            if exc.status != 503 or time.monotonic() >= give_up:
+                raise
+            time.sleep(1.0)
 
 
 def _job_id() -> str:
@@ -101,6 +120,25 @@ def _job_id() -> str:
     return job.id if job is not None else secrets.token_hex(8)
 
 
+TRAIN_RUN = "app.distributed.job.train_run"
+
+
+def _training_job_class() -> Any:
+    from rq.job import Job
+
+    class TrainingJob(Job):
+        """RQ runs whatever function a job names: this queue's jobs may name one only. (JSON keeps
+        a job's payload from being code; this keeps its function name from being anything.)"""
+
+        def perform(self) -> Any:
+            if self.func_name != TRAIN_RUN:
+                raise PermissionError(f"this queue trains runs ({TRAIN_RUN}) and nothing else; "
+                                      f"refused a job for {self.func_name!r}")
+            return super().perform()
+
+    return TrainingJob
+
+
 def run_worker(settings: Settings, name: str | None = None, burst: bool = False) -> None:
     """``convscope worker``: checks Redis and PostgreSQL answer, then takes jobs until stopped."""
     from rq import Queue, SimpleWorker
@@ -108,8 +146,9 @@ def run_worker(settings: Settings, name: str | None = None, burst: bool = False)
 
     check_services(settings)
     connection = redis_client(settings.redis_url, settings.service_timeout, decode=False)
-    queue = Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
-    SimpleWorker([queue], connection=connection, serializer=JSONSerializer, name=name).work(
+    job_class = _training_job_class()
+    queue = Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer, job_class=job_class)
+    SimpleWorker([queue], connection=connection, serializer=JSONSerializer, name=name, job_class=job_class).work(
         burst=burst, with_scheduler=False, logging_level="WARNING")
 
 
@@ -119,6 +158,6 @@ def enqueue(client: Any, run_id: str, resume: bool) -> str:
     from rq.serializers import JSONSerializer
 
     queue = Queue(QUEUE_NAME, connection=client, serializer=JSONSerializer)
-    job = queue.enqueue_call("app.distributed.job.train_run", args=(run_id, resume), timeout=-1,
+    job = queue.enqueue_call(TRAIN_RUN, args=(run_id, resume), timeout=-1,
                              result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600, description=f"train run {run_id}")
     return job.id

@@ -171,7 +171,10 @@ class DistributedRunManager:
             return
         if record.status != RunStatus.QUEUED:
             raise RunError(409, f"cannot stop run {run_id}: it is {record.status}")
-        self.store.set_status(run_id, RunStatus.STOPPED)  # its job, when a worker takes it, skips it
+        if not self.store.set_status_if(run_id, RunStatus.STOPPED, (RunStatus.QUEUED,)):
+            # A worker claimed it in between: it is training now, so ask its worker.
+            self._redis(remote.ask, self.redis, run_id, stopping=1)
+            return
         self._publish(run_id, {"type": "status", "status": RunStatus.STOPPED})
         self._publish(run_id, {"type": "done", "status": RunStatus.STOPPED, "stopped": True})
         self._redis(forget_later, self.redis, run_id)
@@ -183,14 +186,15 @@ class DistributedRunManager:
         self.store.delete(run_id)
         shutil.rmtree(self.run_dir(run_id), ignore_errors=True)
         self._publish(run_id, {"type": "error", "message": "this run was deleted"})
-        self._redis(forget_later, self.redis, run_id, 60)  # its viewers have a minute to read that
+        self._redis(forget_later, self.redis, run_id, 60)  # its viewers and its worker have a minute to read it
 
     def prune(self) -> list[str]:
         return []  # the workers prune, when a run ends (app/distributed/job.py)
 
     # ---- helpers -----------------------------------------------------------------------------
     def _requeue(self, run_id: str) -> None:
-        self.store.set_status(run_id, RunStatus.QUEUED)
+        if not self.store.set_status_if(run_id, RunStatus.QUEUED, RESUMABLE):
+            raise RunError(409, f"run {run_id} is {self.get(run_id).status} now: another request came first")
         try:
             self._redis(enqueue, self.queue_redis, run_id, True)
         except RunError:

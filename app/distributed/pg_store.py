@@ -17,9 +17,9 @@ from typing import Any
 
 import psycopg
 
-from app.distributed.services import where
+from app.distributed.services import postgres_options, where
 from app.runs.handles import RunError
-from app.runs.status import ACTIVE, RunStatus
+from app.runs.status import ACTIVE, FINISHED, RunStatus
 from app.runs.store import RunRecord
 
 SCHEMA = """
@@ -59,7 +59,7 @@ class PgRunStore:
         with self._lock:
             try:
                 if self._conn is None or self._conn.closed:
-                    self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=max(1, int(self.timeout)))
+                    self._conn = psycopg.connect(self.url, autocommit=True, **postgres_options(self.timeout))
                 with self._conn.transaction():
                     return work(self._conn)
             except psycopg.OperationalError as exc:
@@ -68,7 +68,7 @@ class PgRunStore:
                 self._conn = None
                 reason = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
                 raise RunError(503, f"the record of runs (PostgreSQL at {where(self.url)}) cannot be reached: "
-                                    f"{reason}. Nothing was changed; try again shortly") from None
+                                    f"{reason}. Try again shortly") from None
 
     def close(self) -> None:
         with self._lock:
@@ -131,6 +131,21 @@ class PgRunStore:
                              f"RETURNING {_COLUMNS}", (RunStatus.RUNNING, time.time(), run_id, RunStatus.QUEUED)).fetchone()
             return None if row is None else _record(row, [])
         return self._run(work)
+
+    def set_status_if(self, run_id: str, status: RunStatus, statuses: tuple[RunStatus, ...]) -> bool:
+        """Sets ``status`` only if the run is in one of ``statuses`` (in one statement: a worker's
+        claim or another replica's change in between wins); True if this call did."""
+        queued = ", queued_at = %(now)s, error = NULL" if RunStatus(status) == RunStatus.QUEUED else ""
+        return self._run(lambda db: db.execute(
+            f"UPDATE runs SET status = %(status)s, updated_at = %(now)s{queued} WHERE id = %(id)s "
+            f"AND status = ANY(%(from)s) RETURNING id",
+            {"status": str(status), "now": time.time(), "id": run_id, "from": [str(x) for x in statuses]}).fetchone()
+        ) is not None
+
+    def delete_finished(self, run_id: str) -> bool:
+        """Deletes the run only if it has finished (a run resumed meanwhile stays); True if deleted."""
+        return self._run(lambda db: db.execute("DELETE FROM runs WHERE id = %s AND status = ANY(%s) RETURNING id",
+                                               (run_id, [str(s) for s in FINISHED])).fetchone()) is not None
 
     def interrupt_if(self, run_id: str, statuses: tuple[RunStatus, ...], reason: str) -> bool:
         """Marks the run interrupted if it is still in one of ``statuses``; True if this call did."""

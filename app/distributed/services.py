@@ -36,24 +36,38 @@ def where(url: str) -> str:
     return f"{parts.hostname or 'localhost'}:{parts.port or ''}".rstrip(":") or url
 
 
+#: Seconds any one Redis or PostgreSQL call may take before it counts as the service being away:
+#: a host that drops packets, rather than refusing them, must give a 503 and not a hang.
+CALL_TIMEOUT = 10
+
+
 def redis_client(url: str, timeout: float, decode: bool = True) -> Any:
     import redis
 
-    return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=None,
-                                health_check_interval=10, decode_responses=decode,
-                                retry_on_timeout=False)
+    return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=CALL_TIMEOUT,
+                                socket_keepalive=True, health_check_interval=10, decode_responses=decode)
 
 
 def async_redis_client(url: str, timeout: float) -> Any:
     import redis.asyncio
 
-    return redis.asyncio.Redis.from_url(url, socket_connect_timeout=timeout, decode_responses=True)
+    # Longer than a relay's blocking read (StreamRelay.BLOCK_MS) by far, short enough to notice.
+    return redis.asyncio.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=CALL_TIMEOUT,
+                                        socket_keepalive=True, decode_responses=True)
+
+
+def postgres_options(timeout: float) -> dict[str, Any]:
+    """psycopg.connect's keyword arguments: a connect timeout, TCP keepalives and a per-statement
+    limit, so that a vanished database host is noticed within seconds."""
+    return {"connect_timeout": max(1, int(timeout)), "keepalives": 1, "keepalives_idle": 5,
+            "keepalives_interval": 2, "keepalives_count": 2, "tcp_user_timeout": CALL_TIMEOUT * 1000,
+            "options": f"-c statement_timeout={CALL_TIMEOUT * 1000}"}
 
 
 def check_redis(url: str, timeout: float) -> None:
     import redis
 
-    client = redis_client(url, timeout)
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
     try:
         client.ping()
     except redis.RedisError as exc:
@@ -67,7 +81,7 @@ def check_postgres(url: str, timeout: float) -> None:
     import psycopg
 
     try:
-        psycopg.connect(url, connect_timeout=max(1, int(timeout)), autocommit=True).close()
+        psycopg.connect(url, autocommit=True, **postgres_options(timeout)).close()
     except psycopg.Error as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise ServiceUnavailable(f"cannot reach PostgreSQL at {where(url)} (CONVSCOPE_DATABASE_URL) within "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.runs.status import ACTIVE, RunStatus
+from app.runs.status import ACTIVE, FINISHED, RunStatus
 
 
 SCHEMA = """
@@ -123,6 +123,13 @@ class RunStore:
     def delete(self, run_id: str) -> None:
         with self._lock:
             self._db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+    def delete_finished(self, run_id: str) -> bool:
+        """Deletes the run only if it has finished; True if it was deleted."""
+        with self._lock:
+            cursor = self._db.execute(f"DELETE FROM runs WHERE id = ? AND status IN ({', '.join('?' * len(FINISHED))})",
+                                      (run_id, *map(str, FINISHED)))
+        return cursor.rowcount > 0
 
     def mark_interrupted(self) -> list[str]:
         """At start-up: every run a previous server left active was cut off."""

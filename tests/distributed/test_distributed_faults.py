@@ -178,3 +178,25 @@ def test_an_idle_worker_and_the_replicas_take_new_runs_after_redis_restarted(dep
         time.sleep(0.2)
     Viewer(replica, answer[1]["id"]).until(lambda m: m["type"] == "done", timeout=120)
     assert worker.poll() is None, "the worker outlived the restart"
+
+
+def test_a_worker_runs_nothing_but_training_jobs_whatever_is_put_in_its_queue(deployment: Deployment,
+                                                                             tmp_path: Path) -> None:
+    import redis
+    from rq import Queue
+    from rq.serializers import JSONSerializer
+
+    from app.distributed.services import QUEUE_NAME
+
+    replica = deployment.replica()
+    worker = deployment.worker()
+    planted = tmp_path / "planted"
+    queue = Queue(QUEUE_NAME, connection=redis.Redis.from_url(deployment.env["CONVSCOPE_REDIS_URL"]),
+                  serializer=JSONSerializer)
+    bad = queue.enqueue_call("os.system", args=(f"touch {planted}",))
+    run = post_json(replica.url + "/api/runs", RUN | {"epochs": 1})
+    Viewer(replica, run["id"]).until(lambda m: m["type"] == "done", timeout=120)  # queued after it: so it was taken
+    bad.refresh()
+    assert bad.get_status() == "failed" and "trains runs" in (bad.latest_result().exc_string or "")
+    assert not planted.exists(), "the function the job named never ran"
+    assert worker.poll() is None

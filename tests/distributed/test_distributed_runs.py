@@ -33,15 +33,19 @@ def test_a_run_queued_on_one_replica_trains_on_a_worker_and_reaches_viewers_on_b
     # The weights are in the shared folder: any replica serves them.
     with urllib.request.urlopen(a.url + f"/api/runs/{run['id']}/weights", timeout=10) as response:
         assert response.status == 200 and len(response.read()) > 100_000
-    # What Redis keeps of a finished run: its stream's end, for an hour; no controls, no lease.
+    # What Redis keeps of a finished run: the end of its stream, its controls and owner, for an
+    # hour; no lease.
     import redis
 
     client = redis.Redis.from_url(deployment.env["CONVSCOPE_REDIS_URL"])
+    events = f"convscope:run:{run['id']}:events"
     deadline = time.monotonic() + 10  # the worker tidies up just after its last word
-    while client.ttl(f"convscope:run:{run['id']}:events") < 0 and time.monotonic() < deadline:
+    while client.ttl(events) < 0 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert 0 < client.ttl(f"convscope:run:{run['id']}:events") <= 3600
-    assert not client.exists(*(f"convscope:run:{run['id']}:{k}" for k in ("controls", "owner", "lease")))
+    for what in ("events", "owner"):
+        assert 0 < client.ttl(f"convscope:run:{run['id']}:{what}") <= 3600, what
+    assert client.xlen(events) <= 200
+    assert not client.exists(f"convscope:run:{run['id']}:lease")
 
 
 def test_the_network_a_browser_chose_on_one_replica_answers_it_on_the_other(deployment: Deployment) -> None:
