@@ -11,6 +11,9 @@ differ. The steps of one job:
        skipped), then take its lease, which says which job trains it
     2. train, from the run's checkpoint when resuming, renewing the lease as it goes
     3. let the lease go; a run deleted meanwhile has its folder removed; prune the oldest runs
+
+A queued run whose job the queue lost (Redis losing its last writes) is queued again by the
+replicas' lease watch (``manager.py``): a run is never left waiting for a job that is gone.
 """
 
 from __future__ import annotations
@@ -150,6 +153,25 @@ def run_worker(settings: Settings, name: str | None = None, burst: bool = False)
     queue = Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer, job_class=job_class)
     SimpleWorker([queue], connection=connection, serializer=JSONSerializer, name=name, job_class=job_class).work(
         burst=burst, with_scheduler=False, logging_level="WARNING")
+
+
+#: What RQ says of a job that will not train its run any more.
+GONE = ("failed", "finished", "stopped", "canceled")
+
+
+def job_gone(client: Any, job_id: str | None) -> bool:
+    """True if the queue no longer has ``job_id``, or it has ended (``client`` made with
+    ``decode=False``): its run, still queued, would wait for ever."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    if job_id is None:
+        return True
+    try:
+        return str(Job.fetch(job_id, connection=client, serializer=JSONSerializer).get_status()) in GONE
+    except NoSuchJobError:
+        return True
 
 
 def enqueue(client: Any, run_id: str, resume: bool) -> str:

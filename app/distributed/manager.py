@@ -11,6 +11,7 @@ Any number of replicas may run side by side; none owns a run. A run is live whil
 holds its lease. Each replica watches the leases of running runs (``_watch_leases``): a lease
 that stays missing for a whole ``worker_lease_seconds`` means the worker died, and the first
 replica to see it marks the run interrupted and queues it again, to resume from its checkpoint.
+A queued run whose job the queue lost is queued again the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from app.distributed import controls as remote
 from app.distributed.events import StreamRelay, publish
-from app.distributed.job import data_dirs, enqueue, forget_later
+from app.distributed.job import data_dirs, enqueue, forget_later, job_gone
 from app.distributed.pg_store import PgRunStore
 from app.distributed.services import async_redis_client, check_services, key, redis_client, where
 from app.runs import worker
@@ -119,7 +120,7 @@ class DistributedRunManager:
         record = self.store.create(run_id, config | {"dataset": dataset})
         try:
             self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
-            self._redis(enqueue, self.queue_redis, run_id, False)
+            self.store.set_job(run_id, self._redis(enqueue, self.queue_redis, run_id, False))
         except BaseException:
             self.store.delete(run_id)  # nothing half-made: no record of a run no worker will take
             shutil.rmtree(self.run_dir(run_id), ignore_errors=True)
@@ -196,7 +197,7 @@ class DistributedRunManager:
         if not self.store.set_status_if(run_id, RunStatus.QUEUED, RESUMABLE):
             raise RunError(409, f"run {run_id} is {self.get(run_id).status} now: another request came first")
         try:
-            self._redis(enqueue, self.queue_redis, run_id, True)
+            self.store.set_job(run_id, self._redis(enqueue, self.queue_redis, run_id, True))
         except RunError:
             self.store.set_status(run_id, RunStatus.INTERRUPTED, "could not be queued again: Redis is unreachable")
             raise
@@ -223,6 +224,14 @@ class DistributedRunManager:
     def _publish(self, run_id: str, message: dict[str, Any]) -> None:
         self._redis(publish, self.redis, run_id, message, self.settings.event_stream_length)
 
+    def _check_queued(self, lease: float) -> None:
+        """A run queued for more than a lease whose job the queue no longer has is queued again
+        (two replicas may both do it: the second job finds the run taken, and skips it)."""
+        for run_id, job_id in self.store.queued_jobs(time.time() - lease):
+            if job_gone(self.queue_redis, job_id):
+                resume = (self.run_dir(run_id) / "checkpoint.npz").is_file()
+                self.store.set_job(run_id, enqueue(self.queue_redis, run_id, resume))
+
     def _watch_leases(self) -> None:
         """Every third of a lease: a running run whose lease has been missing for a whole lease
         lost its worker. Any doubt (Redis or PostgreSQL not answering) starts the count again."""
@@ -234,6 +243,7 @@ class DistributedRunManager:
                 self._suspects.clear()
 
     def _check_leases(self, lease: float) -> None:
+        self._check_queued(lease)
         now = time.monotonic()
         live = [run_id for run_id, status in self.store.active() if status in LIVE]
         held = self.redis.exists(*[key(r, "lease") for r in live]) if live else 0

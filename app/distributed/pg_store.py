@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS epochs (
     PRIMARY KEY (run_id, epoch)
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, queued_at);
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS job_id TEXT;
 """
 _COLUMNS = "id, created_at, updated_at, config, status, error, epochs_done, test_accuracy"
 _ACTIVE = [str(s) for s in ACTIVE]
@@ -158,6 +159,16 @@ class PgRunStore:
         rows = self._run(lambda db: db.execute(
             "SELECT id, status FROM runs WHERE status = ANY(%s) ORDER BY queued_at", (_ACTIVE,)).fetchall())
         return [(run_id, RunStatus(status)) for run_id, status in rows]
+
+    def set_job(self, run_id: str, job_id: str) -> None:
+        """The queue's job that will train the run (the lease watch checks it is still there)."""
+        self._run(lambda db: db.execute("UPDATE runs SET job_id = %s WHERE id = %s", (job_id, run_id)))
+
+    def queued_jobs(self, before: float) -> list[tuple[str, str | None]]:
+        """(run id, job id) of the runs queued since before ``before`` (a time.time())."""
+        return self._run(lambda db: db.execute(
+            "SELECT id, job_id FROM runs WHERE status = %s AND queued_at < %s ORDER BY queued_at",
+            (RunStatus.QUEUED, before)).fetchall())
 
     def queue_position(self, run_id: str) -> int | None:
         """1 for the next queued run to start (the queue is first in, first out), None if not queued."""

@@ -200,3 +200,17 @@ def test_a_worker_runs_nothing_but_training_jobs_whatever_is_put_in_its_queue(de
     assert bad.get_status() == "failed" and "trains runs" in (bad.latest_result().exc_string or "")
     assert not planted.exists(), "the function the job named never ran"
     assert worker.poll() is None
+
+
+def test_a_queued_run_whose_job_redis_lost_is_queued_again_and_trains(deployment: Deployment) -> None:
+    import redis
+
+    replica = deployment.replica()
+    run = post_json(replica.url + "/api/runs", RUN | {"epochs": 1})  # no worker yet: it waits in the queue
+    client = redis.Redis.from_url(deployment.env["CONVSCOPE_REDIS_URL"])
+    assert client.llen("rq:queue:convscope-runs") == 1
+    client.flushall()  # Redis lost its last writes: the job is gone, the record says queued
+    deployment.worker()
+    done = Viewer(replica, run["id"]).until(lambda m: m["type"] == "done", timeout=60)
+    assert done["status"] == "completed"
+    assert get_json(replica.url + f"/api/runs/{run['id']}")["status"] == "completed"
