@@ -174,13 +174,18 @@ def test_slow_motion_sends_every_batch_with_its_kernels_and_probe_at_the_chosen_
         assert any(m["type"] == "activations" and m["step"] == step for m in seen)
 
 
+def _pause_once_training(api, ws, run_id: str) -> None:
+    """Waits for the run's first batch, pauses it, and reads on until it says it is paused."""
+    _messages_until(ws, ("batch",))
+    api.post(f"/api/runs/{run_id}/pause")
+    while not any(m["type"] == "status" and m["status"] == "paused" for m in _messages_until(ws, ("status",))):
+        pass
+
+
 def test_single_steps_train_one_batch_each_and_stay_paused(api):
     run_id = api.post("/api/runs", json=LONG).json()["id"]
     with api.websocket_connect(f"/ws/runs/{run_id}") as ws:
-        _messages_until(ws, ("batch",))
-        api.post(f"/api/runs/{run_id}/pause")
-        while not any(m["type"] == "status" and m["status"] == "paused" for m in _messages_until(ws, ("status",))):
-            pass
+        _pause_once_training(api, ws, run_id)
         trained = _rows_over(api, run_id, 0.5)
         assert trained[0] == trained[1]  # paused: nothing trains (the history is flushed on pausing)
         stepped = []
@@ -205,10 +210,7 @@ def test_a_resume_that_lands_while_a_single_step_trains_says_running(api):
     no pause left to wake from)."""
     run_id = api.post("/api/runs", json=LONG).json()["id"]
     with api.websocket_connect(f"/ws/runs/{run_id}") as ws:
-        _messages_until(ws, ("batch",))
-        api.post(f"/api/runs/{run_id}/pause")
-        while not any(m["type"] == "status" and m["status"] == "paused" for m in _messages_until(ws, ("status",))):
-            pass
+        _pause_once_training(api, ws, run_id)
         api.post(f"/api/runs/{run_id}/step")
         _messages_until(ws, ("batch",))  # the stepped batch is out; what comes after it is still running
         assert api.post(f"/api/runs/{run_id}/resume").status_code == 200

@@ -30,8 +30,8 @@ from app.distributed.events import StreamRelay, publish
 from app.distributed.job import data_dirs, enqueue, forget_later, job_gone
 from app.distributed.pg_store import PgRunStore
 from app.distributed.services import async_redis_client, check_services, key, redis_client, where
-from app.runs import worker
 from app.runs.handles import RunError
+from app.runs.lookups import dataset_dir, record_or_404, weights_file
 from app.runs.hub import Hub
 from app.runs.pace import PACE_RANGE
 from app.runs.status import RESUMABLE, RunStatus
@@ -83,10 +83,7 @@ class DistributedRunManager:
 
     # ---- queries -----------------------------------------------------------------------------
     def get(self, run_id: str) -> RunRecord:
-        record = self.store.get(run_id)
-        if record is None:
-            raise RunError(404, f"no run with id {run_id!r}")
-        return record
+        return record_or_404(self.store, run_id)
 
     def list(self) -> list[RunRecord]:
         return self.store.list()
@@ -99,19 +96,12 @@ class DistributedRunManager:
 
     def weights_path(self, run_id: str, probe: bool = False) -> Path:
         self.get(run_id)
-        path = self.run_dir(run_id) / (worker.PROBE_WEIGHTS if probe else "weights.npz")
-        if not path.is_file():
-            when = "with its first probe picture" if probe else "at the end of each epoch"
-            raise RunError(409, f"run {run_id} has no weights yet: they are saved {when}")
-        return path
+        return weights_file(self.run_dir(run_id), run_id, probe)
 
     # ---- commands ----------------------------------------------------------------------------
     def create(self, config: dict[str, Any]) -> RunRecord:
         dataset = config.pop("dataset")
-        data_dir = self.data_dirs[dataset]
-        if not data_dir.is_dir():
-            raise RunError(422, f"dataset {dataset!r} is not installed here (looked in {data_dir}); "
-                                "for Fashion-MNIST: apt-get install dataset-fashion-mnist")
+        dataset_dir(self.data_dirs, dataset)
         queued = sum(1 for _, status in self.store.active() if status == RunStatus.QUEUED)
         if queued >= self.settings.max_queued_runs:
             raise RunError(429, f"{self.settings.max_queued_runs} runs are already waiting; "
@@ -246,12 +236,13 @@ class DistributedRunManager:
         self._check_queued(lease)
         now = time.monotonic()
         live = [run_id for run_id, status in self.store.active() if status in LIVE]
-        held = self.redis.exists(*[key(r, "lease") for r in live]) if live else 0
-        if held == len(live):
-            self._suspects.clear()
-            return
+        pipe = self.redis.pipeline(transaction=False)
         for run_id in live:
-            if self.redis.exists(key(run_id, "lease")):
+            pipe.exists(key(run_id, "lease"))
+        held = pipe.execute() if live else []
+        self._suspects = {r: t for r, t in self._suspects.items() if r in live}  # ended meanwhile: forget
+        for run_id, has_lease in zip(live, held):
+            if has_lease:
                 self._suspects.pop(run_id, None)
                 continue
             if now - self._suspects.setdefault(run_id, now) < lease:

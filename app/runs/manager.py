@@ -26,6 +26,7 @@ from app.runs.hub import Hub
 from app.runs.pace import PACE_RANGE, Controls
 from app.runs.status import RESUMABLE, RunStatus
 from app.runs.handles import RunError, _Live, _Waiting
+from app.runs.lookups import dataset_dir, record_or_404, weights_file
 from app.runs.pruning import prune_finished
 from app.runs.store import RunRecord, RunStore, record_event
 
@@ -98,10 +99,7 @@ class RunManager:
 
     # ---- queries -----------------------------------------------------------------------------
     def get(self, run_id: str) -> RunRecord:
-        record = self.store.get(run_id)
-        if record is None:
-            raise RunError(404, f"no run with id {run_id!r}")
-        return record
+        return record_or_404(self.store, run_id)
 
     def list(self) -> list[RunRecord]:
         return self.store.list()
@@ -118,22 +116,13 @@ class RunManager:
         return self.runs_dir / run_id
 
     def weights_path(self, run_id: str, probe: bool = False) -> Path:
-        """The weights saved at the end of the run's last epoch, or (``probe``) those that made the
-        last probe picture it sent (about once a second, and when paused)."""
         self.get(run_id)
-        path = self.run_dir(run_id) / (worker.PROBE_WEIGHTS if probe else "weights.npz")
-        if not path.is_file():
-            when = "with its first probe picture" if probe else "at the end of each epoch"
-            raise RunError(409, f"run {run_id} has no weights yet: they are saved {when}")
-        return path
+        return weights_file(self.run_dir(run_id), run_id, probe)
 
     # ---- commands ----------------------------------------------------------------------------
     def create(self, config: dict[str, Any]) -> RunRecord:
         dataset = config.pop("dataset")
-        data_dir = self.data_dirs[dataset]
-        if not data_dir.is_dir():
-            raise RunError(422, f"dataset {dataset!r} is not installed here (looked in {data_dir}); "
-                                "for Fashion-MNIST: apt-get install dataset-fashion-mnist")
+        dataset_dir(self.data_dirs, dataset)
         with self._lock:
             if len(self._waiting) >= self.max_queued:
                 raise RunError(429, f"{self.max_queued} runs are already waiting; try again when one has started")

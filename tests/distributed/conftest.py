@@ -21,11 +21,9 @@ from typing import Any
 
 import pytest
 
-from app.paths import ROOT
 from tests.conftest import LiveServer, serve
-from tests.services import PostgresServer, RedisServer
+from tests.distributed.modes import distributed_settings, environment
 
-LEASE_SECONDS = 2  # short, so that a killed worker's run is taken up again within seconds
 
 
 @dataclass
@@ -63,18 +61,10 @@ class Deployment:
 
 
 @pytest.fixture
-def deployment(redis_server: RedisServer, postgres_server: PostgresServer, tmp_path: Path,
-               request: pytest.FixtureRequest) -> Iterator[Deployment]:
-    import redis
-
-    client = redis.Redis.from_url(redis_server.url)
-    client.flushall()  # the queue and the streams start empty for every test
-    client.close()
-    database = postgres_server.create_database(f"t_{secrets.token_hex(6)}")
-    env = {"CONVSCOPE_REDIS_URL": redis_server.url, "CONVSCOPE_DATABASE_URL": database,
-           "CONVSCOPE_RUNS_DIR": str(tmp_path / "shared-runs"), "CONVSCOPE_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
-           "CONVSCOPE_TRAIN_THREADS": "1", "PYTHONUNBUFFERED": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+def deployment(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Deployment]:
+    """A fresh deployment (empty queue and streams, a database of its own) on the session's servers."""
+    settings = distributed_settings(request, tmp_path / "shared-runs", train_threads=1)
+    env = environment(settings) | {"PYTHONUNBUFFERED": "1"}
     with ExitStack() as stack:
         found = Deployment(tmp_path, env, stack)
         stack.callback(lambda: [found.kill(p) for p in found.workers])

@@ -27,7 +27,7 @@ from app.paths import ROOT
 from app.settings import Settings
 
 MODES = ["embedded", "distributed"]
-LEASE_SECONDS = 2
+LEASE_SECONDS = 2  # short, so that a killed worker's run is taken up again within seconds
 
 
 def distributed_settings(request: pytest.FixtureRequest, runs_dir: Path, **overrides: Any) -> Settings:
