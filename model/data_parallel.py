@@ -32,8 +32,10 @@ epoch at batch 64, one thread against two (the network 'modern-small' with conv 
     16/32 (39M)                            0.97x      24/48 (80M)             1.59x
     32/64, modern-small (136M)             1.46x
 
-so a batch is split only when each half needs at least MIN_HALF_MULTIPLY_ADDS; a smaller network
-trains on one thread, its fastest.
+so a batch is split here only when each half needs at least MIN_HALF_MULTIPLY_ADDS. A smaller
+network without batch norm gives its second half to a helper *process* instead, which has an
+interpreter of its own (``model/helper_process.py``: LeNet-5 1.58x); one with batch norm, or too
+small even for that, trains on one thread.
 
 One thread or two give the same numbers up to float rounding (a sum over 64 images is added
 as two sums of 32), and two threads give the same numbers bit for bit on every run: the split
@@ -89,7 +91,7 @@ class Half:
     part: int
     offset: int
     total: int
-    exchange: Exchange
+    exchange: Exchange | None  # None in a helper process (model/helper_process.py): no batch norm there
 
 
 def multiply_adds_per_image(layers: Sequence[Any], input_shape: tuple[int, ...]) -> int:
@@ -109,6 +111,30 @@ def should_split(batch: int, multiply_adds: int) -> bool:
     """Split a batch of ``batch`` images, ``multiply_adds`` each, across the two threads?"""
     half = batch // 2
     return parallel.current_threads() > 1 and half >= MIN_HALF and half * multiply_adds >= MIN_HALF_MULTIPLY_ADDS
+
+
+def forward_half(layers: Sequence[Any], half: Half, x: np.ndarray, train: bool) -> np.ndarray:
+    """One half of a batch, (..., N_h), forward through ``layers``, each told which half it sees."""
+    for layer in layers:
+        layer.half = half
+        try:
+            x = layer.forward(x, train)
+        finally:
+            layer.half = None
+    return x
+
+
+def backward_half(layers: Sequence[Any], half: Half, dout: np.ndarray) -> None:
+    """dL/dout of one half, (K, N_h), back through ``layers``: each keeps its half's gradients."""
+    d: np.ndarray | None = dout
+    for layer in reversed(layers):
+        layer.half = half
+        try:
+            d = layer.backward(d)
+        finally:
+            layer.half = None
+        if d is None:
+            return
 
 
 def _twin(layer: Any) -> Any:
@@ -132,20 +158,10 @@ class SplitPass:
         """x: (..., N) batch-last -> the network's output (..., N), its halves run at once."""
         exchange = Exchange()
         first, second = self._halves(exchange, x.shape[-1])
-
-        def run(layers: list[Any], half: Half, h: np.ndarray) -> np.ndarray:
-            for layer in layers:
-                layer.half = half
-                try:
-                    h = layer.forward(h, train)
-                finally:
-                    layer.half = None
-            return h
-
         # (..., N) -> (..., N0) and (..., N1), contiguous copies: each half reads its own memory
         x0, x1 = np.ascontiguousarray(x[..., :self.cut]), np.ascontiguousarray(x[..., self.cut:])
-        out0, out1 = parallel.both(lambda: run(self.order, first, x0), lambda: run(self.twins, second, x1),
-                                   exchange.abort)
+        out0, out1 = parallel.both(lambda: forward_half(self.order, first, x0, train),
+                                   lambda: forward_half(self.twins, second, x1, train), exchange.abort)
         return np.concatenate([out0, out1], axis=-1)
 
     def backward(self, dout: np.ndarray) -> None:
@@ -153,19 +169,9 @@ class SplitPass:
         network's own layers."""
         exchange = Exchange()
         first, second = self._halves(exchange, dout.shape[-1])
-
-        def run(layers: list[Any], half: Half, d: np.ndarray | None) -> None:
-            for layer in reversed(layers):
-                layer.half = half
-                try:
-                    d = layer.backward(d)
-                finally:
-                    layer.half = None
-                if d is None:
-                    return
-
         d0, d1 = np.ascontiguousarray(dout[..., :self.cut]), np.ascontiguousarray(dout[..., self.cut:])
-        parallel.both(lambda: run(self.order, first, d0), lambda: run(self.twins, second, d1), exchange.abort)
+        parallel.both(lambda: backward_half(self.order, first, d0), lambda: backward_half(self.twins, second, d1),
+                      exchange.abort)
         for layer, twin in zip(self.order, self.twins):
             for name, g in layer.grads.items():
                 g += twin.grads[name]

@@ -56,7 +56,8 @@ class Sequential:
             layers[0][1].needs_input_grad = False
         self.summary()  # validates that the shapes chain
         self._order = execution_order(layers)
-        self._split: SplitPass | None = None  # the last training forward's, if it split the batch
+        self._split: Any = None  # the last training forward's SplitPass or helper, if it split the batch
+        self.helper: Any = None  # a model.helper_process.HelperProcess while one is attached (``helping``)
         self._multiply_adds = multiply_adds_per_image([layer for _, layer in layers], self.input_shape)
 
     def __getitem__(self, name: str) -> Layer:
@@ -69,10 +70,15 @@ class Sequential:
     def forward(self, x: np.ndarray, train: bool = True) -> np.ndarray:
         """x: batch-last (C, H, W, N) or (D, N), already normalised. Returns logits (K, N).
 
-        On two engine threads, each half of a big enough batch runs on its own core
+        On two engine threads, each half of a big enough batch runs on its own core: in a helper
+        process while one is attached (``model/helper_process.py``), else on the worker thread
         (``model/data_parallel.py``).
         """
         self._split = None
+        if train and self.helper is not None and self.helper.takes(x):
+            out = self.helper.forward(x, train)
+            self._split = self.helper
+            return out
         if should_split(x.shape[-1], self._multiply_adds):
             split = SplitPass(self._order, x.shape[-1])
             out = split.forward(x, train)

@@ -9,6 +9,7 @@ once. The engine splits only work whose pieces are independent:
   * an image filter's row tiles (``model/filters.py``);
   * the two halves of a training batch, each through its own copy of the network
     (``model/data_parallel.py``), which meet only where batch norm needs the whole batch.
+    A helper process can take the second half instead (``model/helper_process.py``).
 
 ``with engine_threads(2): ...`` turns it on for the code the calling thread runs inside it;
 functions can also be asked for ``threads=2`` directly. The setting is per calling thread, so
@@ -66,6 +67,18 @@ def engine_threads(threads: int) -> Iterator[None]:
         _setting.threads = previous
 
 
+@contextmanager
+def alone() -> Iterator[None]:
+    """The calling thread runs single-threaded inside: the other core is already busy (with the
+    worker thread's half of a batch, or a helper process's)."""
+    previous = current_threads()
+    _setting.threads = 1
+    try:
+        yield
+    finally:
+        _setting.threads = previous
+
+
 def submit(fn: Callable[[], R], threads: int | None = None) -> Future[R]:
     """Start ``fn`` on the worker thread; single-threaded, run it now and return a finished future."""
     if (threads or current_threads()) > 1:
@@ -107,15 +120,12 @@ def both(first: Callable[[], T], second: Callable[[], R], abort: Callable[[], No
             raise
 
     pending = _worker().submit(guarded, second)
-    previous = current_threads()
-    _setting.threads = 1
     try:
-        mine = guarded(first)
+        with alone():
+            mine = guarded(first)
     except BaseException:
         wait([pending])
         raise errors[0] from None
-    finally:
-        _setting.threads = previous
     try:
         return mine, pending.result()
     except BaseException:

@@ -22,6 +22,7 @@ import numpy as np
 
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.datasets import TRAIN_IMAGES, Dataset, normalization_stats
+from model.helper_process import helping
 from model.layers import Dropout
 from model.loss import accuracy, confusion_matrix, softmax_cross_entropy
 from model.network import Sequential
@@ -215,7 +216,7 @@ class Trainer:
         last_test_acc = self.history[-1]["test_accuracy"] if self.history else None
         smoothing = LossAverage.resumed(self.history[-1].get("smoothed_loss") if self.history else None,
                                         self.epochs_done * self.batches_per_epoch)
-        with engine_threads(cfg.threads):
+        with engine_threads(cfg.threads), helping(model, cfg.batch_size):  # the second core, if it pays
             for epoch in range(self.epochs_done + 1, cfg.epochs + 1):
                 t0 = time.perf_counter()
                 seen = correct = 0

@@ -151,12 +151,15 @@ def test_bad_config_values_say_what_is_expected(field, value, message):
         TrainConfig(**{field: value})
 
 
-def test_one_or_two_threads_give_identical_weights(mnist):
+def test_one_or_two_threads_agree_and_two_threads_give_the_same_bits_every_time(mnist):
+    """On two threads LeNet-5 trains half of each batch in a helper process (model/helper_process.py):
+    each batch's gradient is then two sums of 32 added, so one thread agrees to float rounding."""
     data = _subset(mnist, 256, 100)
     weights = []
-    for threads in (1, 2):
+    for threads in (1, 2, 2):
         trainer = Trainer(TrainConfig(epochs=1, seed=4, threads=threads), data)
         list(trainer.run())
         weights.append(trainer.model.state_dict())
     for key in weights[0]:
-        np.testing.assert_array_equal(weights[0][key], weights[1][key])
+        np.testing.assert_allclose(weights[0][key], weights[1][key], rtol=1e-4, atol=1e-5)
+        np.testing.assert_array_equal(weights[1][key], weights[2][key])
