@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from threadpoolctl import threadpool_limits
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -34,6 +33,7 @@ from app.routes.health import APP_VERSION
 from app.routes.pages import TOOLS
 from app.settings import Settings
 from app.templating import make_templates
+from model.parallel import single_threaded_blas
 
 DESCRIPTION = """
 **convscope** teaches how convolutional neural networks work, backed by a
@@ -63,7 +63,7 @@ OPENAPI_TAGS = [
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # One BLAS thread per call: requests run NumPy on the threadpool side by side, and a 2-thread
     # OpenBLAS waiting for a busy core is 10-30 times slower here (measured on 2 cores).
-    blas = threadpool_limits(1)
+    single_threaded_blas()
     # The threadpool every run_in_threadpool and plain ``def`` route shares (anyio's default, 40).
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     # The trained network, loaded once per process before the first request.
@@ -83,7 +83,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         app.state.runs.shutdown()  # ends the workers; their runs are marked interrupted, resumable
         await app.state.runs.aclose()
-        blas.restore_original_limits()
 
 
 def build_routes_now(app: FastAPI) -> None:

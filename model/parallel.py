@@ -19,7 +19,14 @@ results.
 
 Inside ``engine_threads`` each BLAS call runs on one thread: at batch 64 the products are
 small, and OpenBLAS threads that wait for a busy core cost more than they give (on 2 cores, a
-2-thread BLAS beside any other work runs several times slower).
+2-thread BLAS beside any other work runs several times slower). The engine's numbers depend on
+it too: OpenBLAS on two threads adds some products' pieces in another order (LeNet-5's conv2
+dL/dW for a batch of 35 differs in the last bit). So ``single_threaded_blas`` sets one BLAS
+thread for the whole process, once and for good: a limit that is set on entry and restored on
+exit is not safe here, because OpenBLAS's thread count is one number for the process, and
+threadpoolctl (3.8) silently ignores every thread but the first one that set it -- a web
+server's event-loop thread, say -- so that a worker thread's ``with threadpool_limits(1)`` did
+nothing at all.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +45,24 @@ MAX_THREADS = 2
 _setting = threading.local()
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_blas_lock = threading.Lock()
+_blas: ThreadpoolController | None = None
+
+
+def single_threaded_blas() -> None:
+    """From now on every BLAS call in this process runs on one thread (see above). Cheap once
+    done: it asks the BLAS libraries for their thread count and sets only one that differs."""
+    global _blas
+    with _blas_lock:
+        if _blas is None:
+            _blas = ThreadpoolController().select(user_api="blas")
+        if all(lib.get_num_threads() == 1 for lib in _blas.lib_controllers):
+            return
+        for lib in _blas.lib_controllers:
+            clear = getattr(type(lib), "clear_controlling_thread", None)
+            if clear is not None:  # whichever thread claimed the limit first, this one sets it
+                clear(force=True)
+            lib.set_num_threads(1)
 
 
 def _worker() -> ThreadPoolExecutor:
@@ -55,14 +80,14 @@ def current_threads() -> int:
 
 @contextmanager
 def engine_threads(threads: int) -> Iterator[None]:
-    """Run the engine on ``threads`` threads (1 or 2) with single-threaded BLAS calls inside."""
+    """Run the engine on ``threads`` threads (1 or 2), each BLAS call on one thread."""
     if not 1 <= threads <= MAX_THREADS:
         raise ValueError(f"threads must be between 1 and {MAX_THREADS}, got {threads}")
+    single_threaded_blas()
     previous = current_threads()
     _setting.threads = threads
     try:
-        with threadpool_limits(1):
-            yield
+        yield
     finally:
         _setting.threads = previous
 
