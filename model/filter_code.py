@@ -30,13 +30,13 @@ _MAPPING_NOTES = {"abs": "|v|: edges of either sign show bright",
                   "offset": "v + 128: zero shows as mid-grey", "rescale": "min..max of the result onto 0..255"}
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _rows(rows: Sequence[Sequence[float]], indent: str) -> str:
-    width = max(len(_number(v)) for row in rows for v in row)
-    lines = [indent + "[" + ", ".join(_number(v).rjust(width) for v in row) + "]," for row in rows]
+def rows_text(rows: Sequence[Sequence[float]], indent: str) -> str:
+    width = max(len(number_text(v)) for row in rows for v in row)
+    lines = [indent + "[" + ", ".join(number_text(v).rjust(width) for v in row) + "]," for row in rows]
     return "\n".join(lines)
 
 
@@ -62,8 +62,8 @@ def torch_code(kernel: Sequence[Sequence[float]], divisor: float, *, flip: bool 
     for name, rows in (("w", kernel), ("w2", second)):
         if rows is None:
             continue
-        scale = "" if divisor == 1 else f" / {_number(divisor)}  # the divisor"
-        lines += [f"{name} = torch.tensor([", _rows(rows, "    "), f"], dtype=torch.float64){scale}"]
+        scale = "" if divisor == 1 else f" / {number_text(divisor)}  # the divisor"
+        lines += [f"{name} = torch.tensor([", rows_text(rows, "    "), f"], dtype=torch.float64){scale}"]
         if flip:
             lines.append(f"{name} = {name}.flip(0, 1)  # rotated 180 degrees: a true convolution")
         lines.append(f"{name} = {name}.expand({groups}, 1, {kh}, {kw})  # the same kernel for each of "

@@ -22,6 +22,7 @@ SLUGS = [
     "convolution-types",
     "parameters",
     "results",
+    "transposed-convolution",
 ]
 
 
@@ -36,7 +37,7 @@ def hrefs(html: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', html)
 
 
-def test_the_seven_lessons_in_order() -> None:
+def test_the_lessons_in_order() -> None:
     assert [lesson.slug for lesson in LESSONS] == SLUGS
     for lesson in LESSONS:
         assert (TEMPLATES_DIR / lesson.template).is_file(), lesson.template
@@ -65,7 +66,7 @@ def test_each_lesson_renders_with_title_and_neighbours(client: TestClient, numbe
     title = str(escape(lesson.title))
     assert re.search(rf"<title>{re.escape(title)} &middot; Lessons &middot; convscope</title>", page)
     assert re.search(rf"<h1>{re.escape(title)}</h1>", page)
-    assert f"Lesson {number} of 7" in page
+    assert f"Lesson {number} of {len(SLUGS)}" in page
     assert '<link rel="stylesheet" href="/static/css/lessons.css">' in page
     assert f'<script type="module" src="/static/js/lessons/{slug}-page.js"></script>' in page
     assert f'data-lesson-page="{slug}"' in page

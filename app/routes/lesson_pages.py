@@ -1,4 +1,4 @@
-"""The seven lesson pages, ``GET /lessons`` (an index) and ``GET /lessons/{slug}``.
+"""The lesson pages, ``GET /lessons`` (an index) and ``GET /lessons/{slug}``.
 
 Each lesson is a thin client over ``/api/lessons/...`` (see :mod:`app.routes.lessons`): the page
 holds the words and the layout, and every number it shows comes back from the engine. The order
@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS, TOOLS, Tool
+from model import transposed_lesson
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,8 +71,15 @@ LESSONS: tuple[Lesson, ...] = (
            "\u201cAbout twice lower test error while four times smaller\u201d: both trained networks on the "
            "10,000 MNIST test images, with their confusion matrices side by side.",
            ("/training", "/digits")),
+    Lesson("transposed-convolution", "Transposed convolution", "Transposed",
+           "How a layer makes a small map bigger: every input cell stamps the kernel onto the output, the "
+           "stamps overlap (the checkerboard), and the whole is the gradient of an ordinary convolution.",
+           ("/kernels",)),
 )
 BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
+#: The ranges a lesson's page offers, from the module that enforces them.
+LIMITS = {"transposed-convolution": {"input": transposed_lesson.MAX_INPUT, "kernel": transposed_lesson.MAX_KERNEL,
+                                     "stride": transposed_lesson.MAX_STRIDE}}
 
 
 def tools_for(lesson: Lesson) -> list[Tool]:
@@ -81,7 +89,7 @@ def tools_for(lesson: Lesson) -> list[Tool]:
 
 @router.get("/lessons", response_class=HTMLResponse)
 def lessons_index(request: Request, templates: TemplatesDep) -> HTMLResponse:
-    """The seven lessons in order, each with what it covers."""
+    """The lessons in order, each with what it covers."""
     return templates.TemplateResponse(request, "lessons/index.html", {"lessons": LESSONS})
 
 
@@ -102,5 +110,6 @@ def lesson_page(request: Request, slug: str, templates: TemplatesDep) -> HTMLRes
         "related_tools": tools_for(lesson),
         "lenet5_params": LENET5_PARAMS,
         "mlp_params": MLP_PARAMS,
+        "limits": LIMITS.get(lesson.slug, {}),
     }
     return templates.TemplateResponse(request, lesson.template, context)

@@ -1,4 +1,4 @@
-"""The seven lessons in a real browser: change an input and the numbers on the page become what the
+"""The lessons in a real browser: change an input and the numbers on the page become what the
 lessons API answers for that input; bad input shows the API's own 4xx message next to it; no console
 errors or failed requests, under a strict Content-Security-Policy; readable on a phone."""
 
@@ -21,7 +21,7 @@ MINUS = "\u2212"
 TIMES = "\u00d7"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
 SLUGS = ["cross-correlation", "padding-and-stride", "convolution-vs-correlation", "pooling", "convolution-types",
-         "parameters", "results"]
+         "parameters", "results", "transposed-convolution"]
 TUTORIAL_X = [1, 2, 5, 6, 2, -1, 3, -2]
 SUBSCRIPT = str.maketrans("0123456789-", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208b")
 
@@ -698,7 +698,7 @@ def test_every_lesson_runs_under_a_strict_csp_and_links_its_neighbours(page: Pag
 
     page.route(re.compile(r"^https?://[^/]+/lessons(/[\w-]+)?$"), add_csp)
     page.goto("/lessons")
-    expect(page.locator(".ls-index-card")).to_have_count(7)
+    expect(page.locator(".ls-index-card")).to_have_count(len(SLUGS))
     page.wait_for_load_state("networkidle")
     page.locator(".ls-index-card a").first.click()
     for number, slug in enumerate(SLUGS, start=1):

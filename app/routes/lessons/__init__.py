@@ -6,10 +6,12 @@
     conv_types    5. three kinds of convolution layer and their costs
     parameters    6. counting parameters
     results       7. does the tutorial's claim hold?
+    transposed    8. the transposed convolution
 
 Each handler parses, calls ``model/`` and shapes the answer; the maths lives in
 ``model/correlation_lesson.py``, ``model/sliding_lesson.py``, ``model/pooling_lesson.py``,
-``model/conv_types.py``, ``model/architecture.py`` and ``model/results_lesson.py``.
+``model/conv_types.py``, ``model/architecture.py``, ``model/results_lesson.py`` and
+``model/transposed_lesson.py``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.guards.json_body import GuardedRoute
-from app.routes.lessons import conv_types, correlation, parameters, pooling, results, sliding
+from app.routes.lessons import conv_types, correlation, parameters, pooling, results, sliding, transposed
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"], route_class=GuardedRoute)
-for lesson in (correlation, sliding, pooling, conv_types, parameters, results):
+for lesson in (correlation, sliding, pooling, conv_types, parameters, results, transposed):
     router.include_router(lesson.router)

@@ -27,3 +27,5 @@ export const builtInParameters = (model, signal) => get(`parameters?model=${enco
 export const customParameters = (body, signal) => post("parameters", body, signal);
 /** -> {lenet5, mlp, error_ratio, size_ratio}; the first call evaluates both networks (seconds). */
 export const results = (signal) => get("results", signal);
+
+export const transposed = (body, signal) => post("transposed", body, signal);

@@ -24,6 +24,9 @@ export function paceNote({ mode, rate, status, step, batchesPerEpoch, imagesPerS
     + "redrawn about twice a second." : "Full speed: as fast as this machine trains.";
 }
 
+/** How long a choice stands against messages that still carry the pace from before it. */
+const PACE_ANSWER_MS = 5000;
+
 export class PaceControl extends Panel {
   /** @param {HTMLElement} root the [data-pace-control] fieldset */
   constructor(root) {
@@ -32,6 +35,7 @@ export class PaceControl extends Panel {
     this.rate = this.parts.paceRate;
     this.stepButton = root.querySelector('[data-action="step"]');
     this.mode = "full";
+    this.asked = null; // {mode, until}: the learner's choice, until the server's messages show it
     for (const radio of this.modes) radio.addEventListener("change", () => radio.checked && this.choose(radio.value));
     this.rate.addEventListener("change", () => {
       if (this.rateValue() === null) this.rate.setCustomValidity(`between ${this.rate.min} and ${this.rate.max}`);
@@ -54,13 +58,17 @@ export class PaceControl extends Panel {
     }
     this.mode = mode;
     this.root.dataset.mode = mode;
+    this.asked = { mode, until: Date.now() + PACE_ANSWER_MS };
     this.emit("pace-change", { mode, batchesPerSecond });
   }
 
   /** What the server said (a "pace" message or a run's summary): the radio follows unless the
-   * learner is stepping, which is this page's own choice. */
+   * learner is stepping, which is this page's own choice, or has just chosen and the messages
+   * still say the pace from before (distributed, a change takes a moment to reach every replica). */
   follow(pace) {
     if (!pace || this.mode === "step") return;
+    if (this.asked && pace.mode !== this.asked.mode && Date.now() < this.asked.until) return;
+    this.asked = null;
     this.mode = pace.mode;
     if (pace.mode === "slow" && pace.batches_per_second) this.rate.value = String(pace.batches_per_second);
     this.root.dataset.mode = this.mode;
