@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from app.runs.event_pipe import EventSource
 from app.runs.pace import Controls
 from app.runs.status import RunStatus
 
@@ -23,7 +24,7 @@ class RunError(Exception):
 @dataclass
 class _Live:
     process: BaseProcess
-    events: Any  # multiprocessing.Queue
+    events: EventSource  # what the worker says
     controls: Controls  # paused, stopping, pace, steps
     pump: threading.Thread | None = None
     status: RunStatus = RunStatus.RUNNING
@@ -37,10 +38,8 @@ class _Live:
         return self.controls.stopping
 
     def release(self) -> None:
-        """Once the worker has ended: close its queue (and the queue's feeder thread) and the process
-        handle, so their semaphores are freed now, not reported as leaked at shutdown."""
+        """Once the worker has ended: close its pipe now, not when the handle is collected."""
         self.events.close()
-        self.events.join_thread()
 
 
 @dataclass

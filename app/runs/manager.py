@@ -22,6 +22,7 @@ from typing import Any
 
 from app.runs import worker
 from app.runs.dir_lock import RunsDirLock
+from app.runs.event_pipe import EventPipe
 from app.runs.hub import Hub
 from app.runs.pace import PACE_RANGE, Controls
 from app.runs.status import RESUMABLE, RunStatus
@@ -77,7 +78,7 @@ class RunManager:
             handle.process.join(5)
         for pump in list(self._pumps):  # also those of runs that just ended and are tidying up
             pump.join(5)
-        # Drop the workers' queues and events now: their semaphores are unlinked when collected.
+        # Drop the workers' pipes and events now: their semaphores are unlinked when collected.
         # uvicorn re-raises SIGTERM once the app has shut down, so the process dies by the signal,
         # without the finalizers that would otherwise unlink them, and the resource tracker would
         # report them leaked.
@@ -227,11 +228,16 @@ class RunManager:
             config = {k: v for k, v in record.config.items() if k != "dataset"} | {"threads": self.threads}
             spec = worker.WorkerSpec(waiting.run_id, config, str(self.data_dirs[record.config["dataset"]]),
                                      str(self.run_dir(waiting.run_id)), waiting.resume, self.replay_bytes)
-            events, controls = self._ctx.Queue(), Controls.create(self._ctx)
-            process = self._ctx.Process(target=worker.main, args=(spec, events, controls),
+            events, controls = EventPipe(self._ctx), Controls.create(self._ctx)
+            process = self._ctx.Process(target=worker.main, args=(spec, events.sink, controls),
                                         name=f"convscope-run-{waiting.run_id}", daemon=True)
-            process.start()
-            handle = _Live(process, events, controls)
+            try:
+                process.start()
+            except BaseException:
+                events.close()
+                raise
+            events.worker_started()
+            handle = _Live(process, events.source, controls)
             self._live[waiting.run_id] = handle
             self.store.set_status(waiting.run_id, RunStatus.RUNNING)
             handle.pump = threading.Thread(target=self._pump, args=(waiting.run_id, handle),
@@ -252,14 +258,15 @@ class RunManager:
         while not finished:
             try:
                 message = handle.events.get(timeout=0.25)
-            except queue.Empty:
-                if handle.process.is_alive():
+            except (queue.Empty, EOFError) as nothing:
+                if isinstance(nothing, queue.Empty) and handle.process.is_alive():
                     continue
                 if self._closing:
                     return  # the server ended it: shutdown() marks the run interrupted
-                try:  # the process ended: drain what it said last
+                try:  # the process ended: what it said last (not a message its death cut short)
                     message = handle.events.get(timeout=0.5)
-                except queue.Empty:
+                except (queue.Empty, EOFError):
+                    handle.process.join(5)
                     code = handle.process.exitcode
                     message = {"type": "error", "message": f"the training process ended unexpectedly "
                                                            f"(exit code {code}); resume from the last checkpoint"}
