@@ -142,14 +142,12 @@ class ControlsMirror:
         first, as ``Controls.ask_step`` does: a step on a running run trains its batch, then pauses."""
         controls = self.controls
         if wanted["steps"] > 0:
-            with controls.steps.get_lock():
-                controls.steps.value += int(wanted["steps"])
-        controls.pace.value = wanted["pace"]
+            controls.add_steps(int(wanted["steps"]))
+        controls.pace = wanted["pace"]
         if wanted["stopping"] and not controls.stopping.is_set():
             controls.stopping.set()
         if wanted["paused"] and not controls.paused.is_set():
             controls.paused.set()
         elif not wanted["paused"] and controls.paused.is_set():
-            with controls.steps.get_lock():
-                controls.steps.value = 0  # resumed: steps asked for while paused are not taken after it
+            controls.cancel_steps()
             controls.paused.clear()

@@ -25,7 +25,7 @@ class RunError(Exception):
 class _Live:
     process: BaseProcess
     events: EventSource  # what the worker says
-    controls: Controls  # paused, stopping, pace, steps
+    controls: Controls  # paused, stopping, pace, steps (shared with the worker)
     pump: threading.Thread | None = None
     status: RunStatus = RunStatus.RUNNING
 

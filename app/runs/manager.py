@@ -147,7 +147,7 @@ class RunManager:
             if handle is not None:
                 if not handle.paused.is_set():
                     raise RunError(409, f"run {run_id} is already running")
-                handle.controls.steps.value = 0  # steps asked for while paused are not taken after it
+                handle.controls.cancel_steps()
                 handle.paused.clear()
                 return
             record = self.get(run_id)
@@ -167,7 +167,7 @@ class RunManager:
             raise RunError(422, f"slow motion runs at {low} to {high} batches a second; got {batches_per_second}")
         with self._lock:
             handle = self._live_or_409(run_id, "set the pace of")
-            handle.controls.pace.value = batches_per_second or 0.0
+            handle.controls.pace = batches_per_second or 0.0
             described = handle.controls.describe()
         self._publish(run_id, described)
         return described

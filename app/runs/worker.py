@@ -163,7 +163,7 @@ def _train(spec: WorkerSpec, events: Sink, controls: Controls) -> None:
 
     def throttle() -> None:
         """Slow motion: the next batch starts 1 / pace seconds after the last one began."""
-        while (rate := controls.pace.value) > 0 and not paused.is_set() and not stopping.is_set():
+        while (rate := controls.pace) > 0 and not paused.is_set() and not stopping.is_set():
             left = last["began"] + 1.0 / rate - time.monotonic()
             if left <= 0:
                 break
@@ -201,12 +201,12 @@ def _train(spec: WorkerSpec, events: Sink, controls: Controls) -> None:
             at["step"] = event.step
             history.add(event.step, event.epoch, event.loss, event.smoothed_loss, event.accuracy, event.lr,
                         event.images_per_sec)
-            every = paused.is_set() or controls.pace.value > 0  # slow motion and steps: every batch
+            every = paused.is_set() or controls.pace > 0  # slow motion and steps: every batch
             if every:
                 history.flush()  # before its messages: a viewer who sees a step finds it in the history
             if due("batch", BATCH_EVERY, now) or event.batch == event.batches or every:
                 message = event_dict(event)
-                rate = controls.pace.value
+                rate = controls.pace
                 left = total_steps - event.step
                 message["eta_seconds"] = left / rate if rate > 0 else left * config.batch_size / max(
                     event.images_per_sec, 1)
