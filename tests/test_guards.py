@@ -215,17 +215,6 @@ def test_request_work_shares_as_many_worker_threads_as_the_settings_say(tmp_path
     assert Settings.from_env({"CONVSCOPE_WORKER_THREADS": "5"}).worker_threads == 5
 
 
-def test_a_second_timed_run_while_one_runs_is_a_503_not_a_wait(api):
-    from app.routes.lessons import conv_types
-
-    assert conv_types._run_lock.acquire(blocking=False)
-    try:
-        r = api.post("/api/lessons/conv-types/run", json={"dk": 3, "m": 3, "n": 4, "df": 16})
-        assert r.status_code == 503 and r.headers["retry-after"] == "1"
-    finally:
-        conv_types._run_lock.release()
-
-
 # ---- 6. WebSocket closes always fit --------------------------------------------------------------
 @pytest.mark.parametrize("run_id", ["x" * 110, "é" * 200, "0123456789ab", "nope"])
 def test_unknown_run_ids_of_any_length_get_4404_with_a_reason_that_fits(api, run_id):

@@ -23,6 +23,7 @@ SLUGS = [
     "parameters",
     "results",
     "transposed-convolution",
+    "groups",
 ]
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS, TOOLS, Tool
-from model import transposed_lesson
+from model import groups_lesson, transposed_lesson
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,11 +75,18 @@ LESSONS: tuple[Lesson, ...] = (
            "How a layer makes a small map bigger: every input cell stamps the kernel onto the output, the "
            "stamps overlap (the checkerboard), and the whole is the gradient of an ordinary convolution.",
            ("/kernels",)),
+    Lesson("groups", "Grouped convolution, from one group to depthwise", "Groups",
+           "Split the channels into groups and each filter sees only its own: which channels reach which "
+           "filter, the weights and multiply-adds divided by the groups, what the engine measures at each "
+           "setting, and the depthwise separable layer.",
+           ("/kernels", "/training")),
 )
 BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
 #: The ranges a lesson's page offers, from the module that enforces them.
 LIMITS = {"transposed-convolution": {"input": transposed_lesson.MAX_INPUT, "kernel": transposed_lesson.MAX_KERNEL,
-                                     "stride": transposed_lesson.MAX_STRIDE}}
+                                     "stride": transposed_lesson.MAX_STRIDE},
+          "groups": {"channels": groups_lesson.MAX_CHANNELS, "kernels": list(groups_lesson.KERNELS),
+                     "size": [groups_lesson.MIN_SIZE, groups_lesson.MAX_SIZE]}}
 
 
 def tools_for(lesson: Lesson) -> list[Tool]:

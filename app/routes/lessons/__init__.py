@@ -7,11 +7,12 @@
     parameters    6. counting parameters
     results       7. does the tutorial's claim hold?
     transposed    8. the transposed convolution
+    groups        9. grouped convolution, from groups = 1 to depthwise
 
 Each handler parses, calls ``model/`` and shapes the answer; the maths lives in
 ``model/correlation_lesson.py``, ``model/sliding_lesson.py``, ``model/pooling_lesson.py``,
-``model/conv_types.py``, ``model/architecture.py``, ``model/results_lesson.py`` and
-``model/transposed_lesson.py``.
+``model/conv_types.py``, ``model/architecture.py``, ``model/results_lesson.py``,
+``model/transposed_lesson.py`` and ``model/groups_lesson.py``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.guards.json_body import GuardedRoute
-from app.routes.lessons import conv_types, correlation, parameters, pooling, results, sliding, transposed
+from app.routes.lessons import (conv_types, correlation, groups, parameters, pooling, results, sliding,
+                                transposed)
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"], route_class=GuardedRoute)
-for lesson in (correlation, sliding, pooling, conv_types, parameters, results, transposed):
+for lesson in (correlation, sliding, pooling, conv_types, parameters, results, transposed, groups):
     router.include_router(lesson.router)

@@ -3,6 +3,9 @@ ValueErrors into 422s in the lesson's words."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import numpy as np
@@ -26,3 +29,18 @@ def grid(rows: list[list[float]], name: str) -> np.ndarray:
 def refuse(exc: ValueError) -> HTTPException:
     """The engine's explanation of why it cannot compute this, as a 422."""
     return HTTPException(422, str(exc))
+
+
+_timing = threading.Lock()  # one measurement at a time: two would time each other
+
+
+@contextmanager
+def timing_alone() -> Iterator[None]:
+    """Around a lesson's timed runs: a 503 with Retry-After, before any work, while another runs."""
+    if not _timing.acquire(blocking=False):
+        raise HTTPException(503, "another run is being timed (two at once would time each other); try again in "
+                                 "a second", headers={"Retry-After": "1"})
+    try:
+        yield
+    finally:
+        _timing.release()

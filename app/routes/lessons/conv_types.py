@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 from fastapi import APIRouter, HTTPException
 from PIL import Image
@@ -12,6 +10,7 @@ from pydantic import BaseModel, Field
 from app.guards.json_body import GuardedRoute
 from app.api_models import Body, Whole
 from app.paths import STATIC_DIR
+from app.routes.lessons.common import timing_alone
 from model.conv_types import cost_formulas, costs, photo_channels, time_conv_types
 
 router = APIRouter(route_class=GuardedRoute)
@@ -59,9 +58,6 @@ class RunTypesOut(BaseModel):
     measured_ratio: float = Field(..., description="separable / standard, measured.")
 
 
-_run_lock = threading.Lock()  # one measurement at a time: two would time each other
-
-
 @router.post("/conv-types/run", response_model=RunTypesOut, summary="Run each convolution type on a real "
              "photo and time it", responses={422: {"description": "Too much work for one request."},
                                              503: {"description": "Another run is being timed; see Retry-After."}})
@@ -70,15 +66,10 @@ def run_conv_types(body: RunTypesIn) -> RunTypesOut:
     if standard > MAX_RUN_MACS:
         raise HTTPException(422, f"that standard convolution needs {standard:,} multiply-adds; runs here are "
                                  f"limited to {MAX_RUN_MACS:,} (make D_F, M, N or D_K smaller)")
-    if not _run_lock.acquire(blocking=False):  # before any work: a refused run costs nothing
-        raise HTTPException(503, "another run is being timed (two at once would time each other); try again in "
-                                 "a second", headers={"Retry-After": "1"})
-    try:
+    with timing_alone():  # before any work: a refused run costs nothing
         photo = Image.open(PHOTO).convert("RGB").resize((body.df, body.df))
         channels = photo_channels(np.asarray(photo, dtype=np.float32) / 255, body.m)
         t = time_conv_types(channels, body.n, body.dk, repeats=2)
-    finally:
-        _run_lock.release()
     return RunTypesOut(cost=_costs(body.dk, body.m, body.n, body.df),
                        seconds={"depthwise": t.depthwise, "standard": t.standard, "separable": t.separable},
                        measured_ratio=t.separable / t.standard)

@@ -29,3 +29,7 @@ export const customParameters = (body, signal) => post("parameters", body, signa
 export const results = (signal) => get("results", signal);
 
 export const transposed = (body, signal) => post("transposed", body, signal);
+/** {c_in, c_out, kernel, size, groups} -> {valid_groups, sees, weights, macs, weights_formula, macs_formula, code}. */
+export const groups = (body, signal) => post("groups", body, signal);
+/** {c_in, c_out, kernel, size} -> {batch, settings: [{groups, weights, macs, seconds}], separable}. */
+export const groupsTime = (body, signal) => post("groups/time", body, signal);
