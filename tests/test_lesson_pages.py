@@ -24,6 +24,7 @@ SLUGS = [
     "results",
     "transposed-convolution",
     "groups",
+    "causal-convolution",
 ]
 
 

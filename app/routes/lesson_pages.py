@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS, TOOLS, Tool
-from model import groups_lesson, transposed_lesson
+from model import causal_lesson, groups_lesson, transposed_lesson
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,13 +80,22 @@ LESSONS: tuple[Lesson, ...] = (
            "filter, the weights and multiply-adds divided by the groups, what the engine measures at each "
            "setting, and the depthwise separable layer.",
            ("/kernels", "/training")),
+    Lesson("causal-convolution", "1-D and causal convolution", "Causal",
+           "A noisy signal or a step through a 1-D kernel: the centred (\u201csame\u201d) output looks ahead, the "
+           "causal one never does; then dilated causal stacks, WaveNet-style, whose view doubles with every "
+           "layer.",
+           ("/receptive-field",)),
 )
 BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
 #: The ranges a lesson's page offers, from the module that enforces them.
 LIMITS = {"transposed-convolution": {"input": transposed_lesson.MAX_INPUT, "kernel": transposed_lesson.MAX_KERNEL,
                                      "stride": transposed_lesson.MAX_STRIDE},
           "groups": {"channels": groups_lesson.MAX_CHANNELS, "kernels": list(groups_lesson.KERNELS),
-                     "size": [groups_lesson.MIN_SIZE, groups_lesson.MAX_SIZE]}}
+                     "size": [groups_lesson.MIN_SIZE, groups_lesson.MAX_SIZE]},
+          "causal-convolution": {"length": [causal_lesson.MIN_LENGTH, causal_lesson.MAX_LENGTH],
+                                 "taps": causal_lesson.MAX_TAPS, "dilation": causal_lesson.MAX_DILATION,
+                                 "layers": causal_lesson.MAX_LAYERS, "stack_taps": list(causal_lesson.STACK_TAPS),
+                                 "noise": causal_lesson.MAX_NOISE}}
 
 
 def tools_for(lesson: Lesson) -> list[Tool]:

@@ -8,11 +8,12 @@
     results       7. does the tutorial's claim hold?
     transposed    8. the transposed convolution
     groups        9. grouped convolution, from groups = 1 to depthwise
+    causal       10. 1-D and causal convolution, dilated causal stacks
 
 Each handler parses, calls ``model/`` and shapes the answer; the maths lives in
 ``model/correlation_lesson.py``, ``model/sliding_lesson.py``, ``model/pooling_lesson.py``,
 ``model/conv_types.py``, ``model/architecture.py``, ``model/results_lesson.py``,
-``model/transposed_lesson.py`` and ``model/groups_lesson.py``.
+``model/transposed_lesson.py``, ``model/groups_lesson.py`` and ``model/causal_lesson.py``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.guards.json_body import GuardedRoute
-from app.routes.lessons import (conv_types, correlation, groups, parameters, pooling, results, sliding,
-                                transposed)
+from app.routes.lessons import (causal, conv_types, correlation, groups, parameters, pooling, results,
+                                sliding, transposed)
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"], route_class=GuardedRoute)
-for lesson in (correlation, sliding, pooling, conv_types, parameters, results, transposed, groups):
+for lesson in (correlation, sliding, pooling, conv_types, parameters, results, transposed, groups,
+               causal):
     router.include_router(lesson.router)

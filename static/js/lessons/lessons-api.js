@@ -33,3 +33,7 @@ export const transposed = (body, signal) => post("transposed", body, signal);
 export const groups = (body, signal) => post("groups", body, signal);
 /** {c_in, c_out, kernel, size} -> {batch, settings: [{groups, weights, macs, seconds}], separable}. */
 export const groupsTime = (body, signal) => post("groups/time", body, signal);
+/** {signal, length, noise, w, dilation} -> {x, same, causal, ahead, code}. */
+export const causal = (body, signal) => post("causal", body, signal);
+/** {signal, length, noise, taps, layers, dilated} -> {x, dilations, fields, other_fields, paths, output, code}. */
+export const causalStack = (body, signal) => post("causal/stack", body, signal);
