@@ -757,3 +757,30 @@ def test_each_lesson_fits_a_phone(page: Page, page_problems, tmp_path: Path, slu
     assert smallest >= 9.5, f"{slug}: {smallest}px text"
     page.screenshot(path=str(tmp_path / f"{slug}-phone.png"), full_page=True)
     page_problems.assert_none()
+
+
+# ---------------------------------------------------------------- the code you see
+CODE_PARTS = {  # lesson: (the part that shows the code, the API path that answers its request)
+    "cross-correlation": [("backward", "correlate-1d"), ("two-d", "correlate-2d")],
+    "padding-and-stride": [("slide", "slide")],
+    "convolution-vs-correlation": [("flip", "correlate-2d")],
+    "pooling": [("pooling", "pooling")],
+    "convolution-types": [("cost", "conv-cost")],
+    "parameters": [("custom", "parameters")],
+    "transposed-convolution": [("gradient", "transposed")],
+    "groups": [("groups", "groups")],
+    "causal-convolution": [("causal", "causal"), ("stack", "causal/stack")],
+}
+
+
+@pytest.mark.parametrize("slug", list(CODE_PARTS))
+def test_every_lesson_shows_the_pytorch_code_for_what_is_on_screen(page: Page, page_problems, slug: str) -> None:
+    """Each part's code is the engine's code for the very request whose numbers the page shows
+    (tests/test_lesson_code.py and each lesson's tests run that code in PyTorch)."""
+    open_lesson(page, slug)
+    for part, path in CODE_PARTS[slug]:
+        block = page.locator(f'[data-section="{part}"] [data-code-block]')
+        expect(block).to_have_attribute("data-code-for", re.compile(r"^\{"))
+        expect(block).not_to_have_class(re.compile("is-stale"))
+        request = json.loads(block.get_attribute("data-code-for"))
+        assert api(page, path, request)["code"] == block.locator("[data-code]").text_content()

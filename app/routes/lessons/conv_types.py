@@ -11,6 +11,7 @@ from app.guards.json_body import GuardedRoute
 from app.api_models import Body, Whole
 from app.paths import STATIC_DIR
 from app.routes.lessons.common import timing_alone
+from model.lesson_code import cost_code
 from model.conv_types import cost_formulas, costs, photo_channels, time_conv_types
 
 router = APIRouter(route_class=GuardedRoute)
@@ -32,12 +33,13 @@ class CostOut(BaseModel):
     separable: int = Field(..., description="D_K*D_K*M*D_F*D_F + M*N*D_F*D_F.")
     ratio: float = Field(..., description="separable / standard = 1/N + 1/D_K^2.")
     formulas: dict[str, str]
+    code: str = Field("", description="PyTorch that prints these numbers.")
 
 
 def _costs(dk: int, m: int, n: int, df: int) -> CostOut:
     c = costs(dk, m, n, df)
     return CostOut(depthwise=c.depthwise, standard=c.standard, separable=c.separable, ratio=c.ratio,
-                   formulas=cost_formulas(dk, m, n, df))
+                   formulas=cost_formulas(dk, m, n, df), code=cost_code(dk, m, n, df))
 
 
 @router.post("/conv-cost", response_model=CostOut, summary="Multiply-adds of each convolution type, by formula")

@@ -13,6 +13,7 @@ from app.guards.json_body import GuardedRoute
 from app.guards.work_slots import EngineSlot
 from app.api_models import Body, Bounded, Whole, rows_of
 from app.routes.lessons.common import Vector, grid, refuse
+from model.lesson_code import correlate1d_code, correlate2d_code
 from model.correlation_lesson import (Entry, correlate_1d, correlate_2d, finite_difference_1d, gradients_1d,
                                       largest_difference)
 
@@ -60,6 +61,7 @@ class Correlate1dOut(BaseModel):
     dx_numeric: list[float] | None = Field(None, description="Central differences of L = sum delta_i y_i.")
     dw_numeric: list[float] | None = None
     max_difference: float | None = Field(None, description="Largest |analytic - numeric| gradient entry.")
+    code: str = Field("", description="PyTorch that prints these numbers.")
 
 
 @router.post("/correlate-1d", response_model=Correlate1dOut, summary="1-D cross-correlation and its gradients")
@@ -67,8 +69,9 @@ def correlate_one(body: Correlate1dIn) -> Correlate1dOut:
     x, w = np.array(body.x, dtype=float), np.array(body.w, dtype=float)
     try:
         y = correlate_1d(x, w, body.pad)
+        code = correlate1d_code(body.x, body.w, body.pad, body.delta)
         if body.delta is None:
-            return Correlate1dOut(y=_entries(y))
+            return Correlate1dOut(y=_entries(y), code=code)
         delta = np.array(body.delta, dtype=float)
         dx, dw = gradients_1d(x, w, delta, body.pad)
     except ValueError as exc:
@@ -76,7 +79,7 @@ def correlate_one(body: Correlate1dIn) -> Correlate1dOut:
     nx, nw = finite_difference_1d(x, w, delta, body.pad)
     diff = largest_difference((nx, [e.value for e in dx]), (nw, [e.value for e in dw]))
     return Correlate1dOut(y=_entries(y), dx=_entries(dx), dw=_entries(dw), dx_numeric=nx.tolist(),
-                          dw_numeric=nw.tolist(), max_difference=diff)
+                          dw_numeric=nw.tolist(), max_difference=diff, code=code)
 
 
 class Correlate2dIn(Body):
@@ -96,6 +99,7 @@ class Correlate2dOut(BaseModel):
     dx_numeric: list[list[float]] | None = None
     dw_numeric: list[list[float]] | None = None
     max_difference: float | None = None
+    code: str = Field("", description="PyTorch that prints these numbers.")
 
 
 @router.post("/correlate-2d", response_model=Correlate2dOut, summary="2-D cross-correlation (or convolution) "
@@ -107,7 +111,8 @@ def correlate_two(body: Correlate2dIn, _: EngineSlot) -> Correlate2dOut:
         r = correlate_2d(x, w, delta, body.pad, body.stride, body.flip)
     except ValueError as exc:
         raise refuse(exc) from None
-    out = Correlate2dOut(kernel=r["kernel"].tolist(), y=r["y"].tolist())
+    out = Correlate2dOut(kernel=r["kernel"].tolist(), y=r["y"].tolist(),
+                         code=correlate2d_code(body.x, body.w, body.pad, body.stride, body.flip, body.delta))
     if delta is not None:
         out.dx, out.dw = r["dx"].tolist(), r["dw"].tolist()
         out.dx_numeric, out.dw_numeric = r["dx_numeric"].tolist(), r["dw_numeric"].tolist()

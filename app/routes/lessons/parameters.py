@@ -13,7 +13,8 @@ from app.guards.json_body import GuardedRoute
 from app.api_models import Body, whole
 from app.network_specs import LayerList, specs_of
 from model.architecture import ArchitectureError, PlannedLayer, plan, totals
-from model.zoo import build_model, plan_of
+from model.lesson_code import parameters_code
+from model.zoo import build_model, plan_of, spec_of
 
 router = APIRouter(route_class=GuardedRoute)
 
@@ -41,12 +42,14 @@ class ParamsOut(BaseModel):
     conv: int = Field(..., description="In the convolutional layers.")
     classifier: int = Field(..., description="In the fully connected layers.")
     macs: int = Field(..., description="Multiply-adds per image, all layers.")
+    code: str = Field("", description="PyTorch that prints these numbers.")
 
 
-def _params(architecture: str, rows: list[PlannedLayer], descriptions: list[str] | None = None) -> ParamsOut:
+def _params(architecture: str, rows: list[PlannedLayer], code: str, descriptions: list[str] | None = None
+            ) -> ParamsOut:
     sums = totals(rows)
     return ParamsOut(architecture=architecture, total=sums["params"], conv=sums["conv"], classifier=sums["classifier"],
-                     macs=sums["macs"], layers=[
+                     macs=sums["macs"], code=code, layers=[
                          ParamRow(name=r.name, type=r.type, description=descriptions[i] if descriptions else r.description,
                                   output_shape=list(r.output_shape), params=r.params, formula=r.formula, macs=r.macs)
                          for i, r in enumerate(rows)])
@@ -55,7 +58,8 @@ def _params(architecture: str, rows: list[PlannedLayer], descriptions: list[str]
 @router.get("/parameters", response_model=ParamsOut, summary="Parameters of LeNet-5 or the MLP, layer by layer")
 def parameters(model: Annotated[Literal["lenet5", "mlp"], Query()] = "lenet5") -> ParamsOut:
     net = build_model(model)
-    return _params(net.architecture, plan_of(net), [row.description for row in net.summary()])
+    return _params(net.architecture, plan_of(net), parameters_code(spec_of(net), net.input_shape),
+                   [row.description for row in net.summary()])
 
 
 @router.post("/parameters", response_model=ParamsOut, summary="Parameters of an architecture you describe",
@@ -65,4 +69,4 @@ def custom_parameters(body: ArchitectureIn) -> ParamsOut:
         rows = plan(tuple(body.input), specs_of(body.layers))
     except ArchitectureError as exc:
         raise HTTPException(422, str(exc)) from None
-    return _params("custom", rows)
+    return _params("custom", rows, parameters_code(specs_of(body.layers), tuple(body.input)))

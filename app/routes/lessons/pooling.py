@@ -9,6 +9,7 @@ from app.guards.json_body import GuardedRoute
 from app.guards.work_slots import EngineSlot
 from app.api_models import Body, Bounded, Whole, rows_of, whole
 from app.routes.lessons.common import grid, refuse
+from model.lesson_code import pooling_code
 from model.pooling_lesson import pool_grid
 
 router = APIRouter(route_class=GuardedRoute)
@@ -27,6 +28,7 @@ class PoolOut(BaseModel):
     average: list[list[float]]
     dx_max: list[list[float]] | None = Field(None, description="delta routed to each window's arg-max.")
     dx_average: list[list[float]] | None = Field(None, description="delta shared equally over each window.")
+    code: str = Field("", description="PyTorch that prints these numbers.")
 
 
 @router.post("/pooling", response_model=PoolOut, summary="Max and average pooling, forward and backward")
@@ -39,4 +41,5 @@ def pooling(body: PoolIn, _: EngineSlot) -> PoolOut:
         raise refuse(exc) from None
     return PoolOut(max=p.max.tolist(), argmax=[[list(a) for a in row] for row in p.argmax], average=p.average.tolist(),
                    dx_max=None if p.dx_max is None else p.dx_max.tolist(),
-                   dx_average=None if p.dx_average is None else p.dx_average.tolist())
+                   dx_average=None if p.dx_average is None else p.dx_average.tolist(),
+                   code=pooling_code(body.x, body.kernel, body.stride or body.kernel, body.delta))

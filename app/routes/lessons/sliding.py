@@ -11,6 +11,7 @@ from app.guards.json_body import GuardedRoute
 from app.guards.work_slots import EngineSlot
 from app.api_models import Body, Bounded, Whole, rows_of
 from app.routes.lessons.common import Grid, grid, refuse
+from model.lesson_code import slide_code
 from model.sliding_lesson import Axis, slide
 
 router = APIRouter(route_class=GuardedRoute)
@@ -48,6 +49,7 @@ class SlideOut(BaseModel):
     rows: AxisOut
     cols: AxisOut
     positions: list[Position]
+    code: str = Field("", description="PyTorch that prints these numbers.")
 
 
 def _axis(a: Axis) -> AxisOut:
@@ -64,4 +66,6 @@ def slide_window(body: SlideIn, _: EngineSlot) -> SlideOut:
         raise refuse(exc) from None
     return SlideOut(padded=s.padded.tolist(), offset=[s.rows.p_before, s.cols.p_before], output=s.output.tolist(),
                     rows=_axis(s.rows), cols=_axis(s.cols),
-                    positions=[Position(out=[i, j], rows=r, cols=c) for i, j, r, c in s.positions])
+                    positions=[Position(out=[i, j], rows=r, cols=c) for i, j, r, c in s.positions],
+                    code=slide_code(body.x, body.w, body.padding, (s.rows.p_before, s.rows.p_after),
+                                    (s.cols.p_before, s.cols.p_after), body.stride, body.dilation))

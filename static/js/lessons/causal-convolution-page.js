@@ -3,7 +3,6 @@
 // dilated causal stacks with their receptive fields (POST /api/lessons/causal/stack). Each part
 // has its own LiveSection; the signal's settings are shared and ask both.
 
-import { CodeBlock } from "../shared/code-block.js";
 import { LessonGrid, lengthSelect, readGrids } from "./lesson-grid.js";
 import { numberSelect, onFillButtons, start } from "./lesson-page.js";
 import { causal, causalStack } from "./lessons-api.js";
@@ -26,14 +25,12 @@ class CausalLesson {
     this.stackOptions = { layers: $('[data-option="layers"]'), taps: $('[data-option="taps"]'), dilated: $('[data-option="dilated"]') };
     this.grids = { w: new LessonGrid($('[data-edit="w"]'), "w", [FILLS.average(3)], { vector: true, fill: () => "0" }) };
     this.time = $("[data-time]");
-    this.codes = { causal: new CodeBlock($('[data-section="causal"] [data-code-block]')),
-      stack: new CodeBlock($('[data-section="stack"] [data-code-block]')) };
     const names = { signal: "the signal", length: "the signal's length", noise: "the noise", dilation: "the dilation",
       layers: "the layers", taps: "the taps per layer", dilated: "dilation" };
     this.part = new LiveSection(page, { name: "causal", send: causal, grids: this.grids, names,
-      draw: (result, body) => this.draw(result, body), onFail: () => this.codes.causal.stale() });
+      draw: (result, body) => this.draw(result, body) });
     this.stack = new LiveSection(page, { name: "stack", send: causalStack, names,
-      draw: (result, body) => this.drawStack(result, body), onFail: () => this.codes.stack.stale() });
+      draw: (result, body) => this.drawStack(result, body) });
     this.chosenTime = null; // the learner's t, kept while the signal's length allows it
     this.bindControls();
   }
@@ -85,7 +82,6 @@ class CausalLesson {
     if (this.chosenTime === null || this.chosenTime >= n) this.chosenTime = Math.floor(n / 2) - 1;
     this.time.value = String(this.chosenTime);
     this.page.$("[data-delay-text]").textContent = delayText(result, body);
-    this.codes.causal.show(result.code, body);
     this.showTime();
   }
 
@@ -105,7 +101,6 @@ class CausalLesson {
     figure.scrollLeft = figure.scrollWidth; // on a phone: the last output, where the paths end
     this.page.$("[data-fields]").replaceChildren(...fieldRows(result, body));
     this.page.$("[data-stack-text]").textContent = stackText(result, body);
-    this.codes.stack.show(result.code, body);
   }
 }
 

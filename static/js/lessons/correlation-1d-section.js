@@ -2,6 +2,7 @@
 // finite-difference check, from one POST /api/lessons/correlate-1d. Picking an output in a strip
 // ("strip-pick") only moves the highlight; editing x, w or delta asks the engine again.
 
+import { CodeBlock } from "../shared/code-block.js";
 import { plural } from "../shared/words.js";
 import { checkRows, dwRows, dxRows, forwardRows, showAgreement } from "./correlation-views.js";
 import { entryList, strip } from "./lesson-draw.js";
@@ -30,6 +31,7 @@ export class Correlation1dSection {
     };
     this.selected = { y: 1, dx: 1, dw: 1 }; // the output each strip shows, 1-based
     this.shown = null; // {result, body} of the answer on screen
+    this.code = new CodeBlock(this.backward.querySelector("[data-code-block]"));
     this.query = page.query(correlate1d, { onResult: (result, body) => this.show(result, body), onError: (e) => this.fail(e) });
 
     lengthSelect(page, this.grids.x, "x", 16);
@@ -66,6 +68,7 @@ export class Correlation1dSection {
     const { message, fields } = lessonError(error, gridNames(this.grids));
     markGridFields(this.grids, fields, message);
     const aboutDelta = fields.length ? fields.every(([name]) => name === "delta") : /delta/i.test(message);
+    this.code.stale();
     if (aboutDelta) {
       showError(this.errors.backward, message);
       stale(this.backward);
@@ -78,6 +81,7 @@ export class Correlation1dSection {
 
   show(result, body) {
     this.shown = { result, body };
+    this.code.show(result.code, body);
     showError(this.errors.forward, null);
     this.drawForward();
     rendered(this.forward, body);

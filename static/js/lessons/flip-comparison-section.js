@@ -2,6 +2,7 @@
 // false (cross-correlation) and flip true (convolution), drawn side by side, and the sentence on
 // whether the two outputs differ (worded from the two answers and the kernel itself).
 
+import { CodeBlock } from "../shared/code-block.js";
 import { TIMES } from "../shared/numbers.js";
 import { captioned, op, symbol, valueGrid } from "./lesson-draw.js";
 import { LessonGrid, readGrids, sizeSelects } from "./lesson-grid.js";
@@ -41,6 +42,7 @@ export class FlipComparisonSection {
     this.section = page.$('[data-section="flip"]');
     this.errorBox = page.$('[data-error="flip"]');
     this.verdict = page.$("[data-compare]");
+    this.code = new CodeBlock(this.section.querySelector("[data-code-block]")); // the convolution's (flip: true)
     this.grids = {
       x: new LessonGrid(page.$('[data-edit="x"]'), "x", impulse(5, 5)),
       w: new LessonGrid(page.$('[data-edit="w"]'), "w", W.map((row) => row.map(String))),
@@ -65,8 +67,12 @@ export class FlipComparisonSection {
       send: correlate2d,
       grids: this.grids,
       names: { pad: "the padding" },
-      onFail: () => this.compare(),
+      onFail: () => {
+        this.code.stale();
+        this.compare();
+      },
       draw: (result) => {
+        if (flip) this.code.show(result.code, variant.live.shown.body);
         if (!this.picked.byHand) this.picked = { i: Math.floor((result.y.length - 1) / 2), j: Math.floor((result.y[0].length - 1) / 2), byHand: false };
         this.draw(variant);
         this.compare();

@@ -4,7 +4,6 @@
 // what and the costs as the slider moves; POST /api/lessons/groups/time times the engine at every
 // setting when the layer itself changes, and the separable layer beside it.
 
-import { CodeBlock } from "../shared/code-block.js";
 import { listText } from "../shared/words.js";
 import { numberSelect, start } from "./lesson-page.js";
 import { groups, groupsTime } from "./lessons-api.js";
@@ -21,10 +20,9 @@ class GroupsLesson {
     this.slider = page.$("[data-groups-slider]");
     this.stops = [1]; // the slider's values: every G the channels allow
     this.chosen = 1; // G, as the learner set it
-    this.codeBlock = new CodeBlock(page.$("[data-code-block]"));
     const names = { c_in: "the input channels", c_out: "the filters", kernel: "the kernel size", size: "the map size", groups: "the groups" };
     this.part = new LiveSection(page, { name: "groups", send: groups, names,
-      draw: (result, body) => this.draw(result, body), onFail: () => this.codeBlock.stale() });
+      draw: (result, body) => this.draw(result, body) });
     this.timed = new LiveSection(page, { name: "timings", send: groupsTime, names,
       draw: (result, body) => this.drawTimings(result, body) });
     this.bindControls();
@@ -82,7 +80,6 @@ class GroupsLesson {
     this.page.$('[data-formula="weights"]').textContent = result.weights_formula;
     this.page.$('[data-formula="macs"]').textContent = result.macs_formula;
     this.page.$("[data-cost-text]").textContent = costText(result, body);
-    this.codeBlock.show(result.code, body);
   }
 
   drawTimings(result, body) {

@@ -12,7 +12,11 @@
 // lesson does. With `grids` ({name sent under: LessonGrid}), a path into a grid is named and its
 // cells are marked; `names` names the other fields ({pad: "the padding"}); or give your own
 // `nameOf(path)` and `onFields(paths, message, body)`.
+//
+// A [data-code-block] inside the section shows the answer's `code` (the PyTorch that prints its
+// numbers), greyed while the inputs and the answer disagree; `codeRoot` puts it elsewhere.
 
+import { CodeBlock } from "../shared/code-block.js";
 import { lessonError } from "./lesson-errors.js";
 import { gridNames, markGridFields } from "./lesson-grid.js";
 import { rendered, showError, stale } from "./lesson-page.js";
@@ -26,9 +30,11 @@ export class LiveSection {
    */
   constructor(page, { name = null, section = null, errorBox = null, send, draw, grids = {}, names = {},
     nameOf = gridNames(grids, names), onFields = (paths, message) => markGridFields(grids, paths, message),
-    onFail = () => {} }) {
+    onFail = () => {}, codeRoot = undefined }) {
     this.section = section ?? page.$(`[data-section="${name}"]`);
     this.errorBox = errorBox ?? page.$(`[data-error="${name}"]`);
+    const codeAt = codeRoot === undefined ? this.section.querySelector("[data-code-block]") : codeRoot;
+    this.code = codeAt ? new CodeBlock(codeAt) : null;
     this.shown = null; // {result, body} of the answer on screen
     this.note = null; // what to keep saying about the inputs once the answer is drawn
     this.query = page.query(send, {
@@ -36,6 +42,7 @@ export class LiveSection {
         this.shown = { result, body };
         showError(this.errorBox, this.note);
         draw(result, body);
+        if (this.code && typeof result.code === "string") this.code.show(result.code, body);
         rendered(this.section, body);
       },
       onError: (error, body) => {
@@ -43,6 +50,7 @@ export class LiveSection {
         showError(this.errorBox, message);
         onFields(fields, message, body);
         stale(this.section);
+        this.code?.stale();
         onFail(error, body);
       },
     });
@@ -66,6 +74,7 @@ export class LiveSection {
   refuse(message) {
     if (message !== undefined) showError(this.errorBox, message);
     stale(this.section);
+    this.code?.stale();
     this.query.cancel();
   }
 }
