@@ -19,7 +19,7 @@ const OUTPUT_LABELS = {
 };
 
 /** A grid of numbers (rows x cols) as a small table-like block with a caption. */
-function numberGrid(values, { caption, kind, outside = null, shade = null }) {
+export function numberGrid(values, { caption, kind, outside = null, shade = null }) {
   const figure = el("figure", `kp-mini kp-mini-${kind}`);
   const grid = el("div", "kp-mini-grid");
   grid.dataset.grid = kind;
@@ -47,7 +47,7 @@ function numberGrid(values, { caption, kind, outside = null, shade = null }) {
   return figure;
 }
 
-function greyShade(cell, v) {
+export function greyShade(cell, v) {
   const [level] = inkColor(v);
   cell.style.backgroundColor = `rgb(${level} ${level} ${level})`;
   cell.classList.add(level < 128 ? "on-dark" : "on-light");
@@ -65,12 +65,12 @@ function signShade(largest) {
   };
 }
 
-function weightShade(cell, v) {
+export function weightShade(cell, v) {
   cell.classList.add(v > 0 ? "is-pos" : v < 0 ? "is-neg" : "is-zero");
 }
 
 /** The window in its real colours, magnified: one square per input pixel. */
-function colourSwatch(explanation) {
+export function colourSwatch(explanation) {
   const channels = explanation.channels;
   const rows = channels[0].first.window;
   const figure = el("figure", "kp-mini kp-mini-swatch");
@@ -90,7 +90,7 @@ function colourSwatch(explanation) {
   return figure;
 }
 
-function outputSwatch(explanation) {
+export function outputSwatch(explanation) {
   const figure = el("figure", "kp-mini kp-mini-out");
   const mapped = explanation.channels.map((ch) => ch.mapped);
   const [r, g, b] = mapped.length === 3 ? mapped : [mapped[0], mapped[0], mapped[0]];

@@ -19,6 +19,7 @@ import { DownloadButton } from "./download-button.js";
 import { ImageSource } from "./image-source.js";
 import { KernelControls } from "./kernel-controls.js";
 import { loadLinkedKernel } from "./kernel-from-link.js";
+import { Magnifier } from "./magnifier.js";
 import { buildRequest, clampPixel, outputPixelFor, windowCentre, windowFor } from "./kernel-math.js";
 import { applyQuery, codeQuery, explainQuery, photoQuery } from "./kernel-queries.js";
 import { fetchPresets } from "./kernels-api.js";
@@ -46,6 +47,8 @@ class KernelsPage {
     this.inputView = new PixelView($('[data-pixel-view="input"]'));
     this.outputView = new PixelView($('[data-pixel-view="output"]'));
     this.arithmetic = new ArithmeticView($("[data-arithmetic]"));
+    this.magnifier = new Magnifier($("[data-magnifier]"));
+    this.pointed = "input"; // the view the learner last pointed into: the magnifier floats beside its marker
     this.resultBusy = $("[data-result-busy]");
     this.download = new DownloadButton(root, () => this.#downloadTarget());
     this.codeBlock = new CodeBlock($("[data-code-block]"));
@@ -69,10 +72,16 @@ class KernelsPage {
     });
     this.explainer = explainQuery({
       onResult: (explanation, body) => {
-        this.arithmetic.render(explanation, { flip: body.flip, greyscale: this.state.image?.channels === 1 });
+        const greyscale = this.state.image?.channels === 1;
+        this.arithmetic.render(explanation, { flip: body.flip, greyscale });
         this.arithmetic.root.dataset.request = JSON.stringify(body);
+        this.magnifier.render(explanation, { greyscale });
+        this.#placeMagnifier();
       },
-      onError: (error) => this.arithmetic.message(error.message || String(error)),
+      onError: (error) => {
+        this.arithmetic.message(error.message || String(error));
+        this.magnifier.hide();
+      },
       onChange,
     });
   }
@@ -82,8 +91,14 @@ class KernelsPage {
     this.source.root.addEventListener("image-chosen", (event) => this.#loadPhoto(event.detail));
     this.controls.listen(() => this.refresh());
     for (const [view, kind] of [[this.inputView, "input"], [this.outputView, "output"]]) {
-      view.root.addEventListener("pixel-point", (event) => this.#pointAt(kind, event.detail.x, event.detail.y));
-      view.root.addEventListener("pixel-step", (event) => this.#step(event.detail.dx, event.detail.dy));
+      view.root.addEventListener("pixel-point", (event) => {
+        this.pointed = kind;
+        this.#pointAt(kind, event.detail.x, event.detail.y);
+      });
+      view.root.addEventListener("pixel-step", (event) => {
+        this.pointed = kind;
+        this.#step(event.detail.dx, event.detail.dy);
+      });
     }
     const linked = loadLinkedKernel(this.root, this.controls, window.location.search, this.state.maxKernelSide);
     const side = Math.min(IDENTITY.length, this.state.maxKernelSide);
@@ -227,6 +242,7 @@ class KernelsPage {
     if (!hasOutput(this.state, settings)) {
       this.inputView.mark(null);
       this.outputView.mark(null);
+      this.magnifier.hide();
       return;
     }
     const { x, y } = this.state.selected;
@@ -234,6 +250,11 @@ class KernelsPage {
     this.inputView.mark(windowFor(x, y, kh, kw, settings.padding, settings.stride));
     this.outputView.mark({ left: x, top: y, width: 1, height: 1 });
     this.root.dataset.selected = `${x},${y}`;
+    this.#placeMagnifier();
+  }
+
+  #placeMagnifier() {
+    this.magnifier.placeBeside((this.pointed === "output" ? this.outputView : this.inputView).marker);
   }
 
   #pointAt(kind, x, y) {

@@ -8,6 +8,7 @@
 
 import { pointToPixel } from "./kernel-math.js";
 
+export const MIN_DISPLAY_FRACTION = 0.5;
 const STEPS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 export class PixelView {
@@ -63,9 +64,11 @@ export class PixelView {
     this.marker.hidden = false;
   }
 
-  /** The element's displayed width as a fraction of its column ("same scale" display). */
+  /** The element's displayed width as a fraction of its column ("same scale" display), but never
+   * below MIN_DISPLAY_FRACTION: a result at stride 4 is a quarter as wide, and shown at half the
+   * column it stays readable (its pixels drawn crisp, see #updateScale). */
   setDisplayFraction(fraction) {
-    this.root.style.setProperty("--frame-width", `${Math.min(1, fraction) * 100}%`);
+    this.root.style.setProperty("--frame-width", `${Math.min(1, Math.max(MIN_DISPLAY_FRACTION, fraction)) * 100}%`);
   }
 
   #point(event) {
