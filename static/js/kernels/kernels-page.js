@@ -20,6 +20,7 @@ import { ImageSource } from "./image-source.js";
 import { KernelControls } from "./kernel-controls.js";
 import { loadLinkedKernel } from "./kernel-from-link.js";
 import { Magnifier } from "./magnifier.js";
+import { PaintTools, canvasPng } from "./paint-tools.js";
 import { buildRequest, clampPixel, outputPixelFor, windowCentre, windowFor } from "./kernel-math.js";
 import { applyQuery, codeQuery, explainQuery, photoQuery } from "./kernel-queries.js";
 import { fetchPresets } from "./kernels-api.js";
@@ -47,7 +48,8 @@ class KernelsPage {
     this.inputView = new PixelView($('[data-pixel-view="input"]'));
     this.outputView = new PixelView($('[data-pixel-view="output"]'));
     this.arithmetic = new ArithmeticView($("[data-arithmetic]"));
-    this.magnifier = new Magnifier($("[data-magnifier]"));
+    this.magnifier = new Magnifier($("[data-magnifier]"), $(".kp-figures"));
+    this.paint = new PaintTools($("[data-paint]"));
     this.pointed = "input"; // the view the learner last pointed into: the magnifier floats beside its marker
     this.resultBusy = $("[data-result-busy]");
     this.download = new DownloadButton(root, () => this.#downloadTarget());
@@ -100,6 +102,7 @@ class KernelsPage {
         this.#step(event.detail.dx, event.detail.dy);
       });
     }
+    this.#listenToPaint();
     const linked = loadLinkedKernel(this.root, this.controls, window.location.search, this.state.maxKernelSide);
     const side = Math.min(IDENTITY.length, this.state.maxKernelSide);
     if (!linked) this.controls.grid.setCells(resizeFromCentre(IDENTITY, side, side));
@@ -128,6 +131,7 @@ class KernelsPage {
     const { settings, kernelErrors, divisorError } = controls.read();
     controls.grid.markErrors(kernelErrors);
     controls.showNotes(settings);
+    this.paint.describe(Boolean(settings?.flip));
     controls.showKernelError(kernelErrors[0]?.message ?? divisorError);
     state.outSize = this.sizes.update(state.image, settings);
     this.download.update();
@@ -160,6 +164,37 @@ class KernelsPage {
     this.resultBusy.hidden = !this.apply.busy;
   }
 
+  // ---------------------------------------------------------------- painting
+
+  #listenToPaint() {
+    const { paint, inputView } = this;
+    paint.root.addEventListener("paint-tool", (event) => {
+      inputView.painting = event.detail.tool !== "point";
+      inputView.root.classList.toggle("is-painting", inputView.painting);
+    });
+    inputView.root.addEventListener("pixel-paint", (event) => {
+      if (!this.state.image) return;
+      const { x, y } = event.detail;
+      paint.dab(inputView.canvas, x, y);
+      this.state.anchor = { x, y }; // the result's pixel for the painted one is the one explained
+      if (paint.tool === "impulse") this.#uploadPainting();
+    });
+    inputView.root.addEventListener("paint-end", () => {
+      if (paint.tool === "brush") this.#uploadPainting();
+    });
+    paint.root.addEventListener("paint-fill", (event) => {
+      if (!this.state.image) return;
+      paint.fill(inputView.canvas, event.detail.colour);
+      this.#uploadPainting();
+    });
+  }
+
+  /** The canvas as it is now becomes the photo: uploaded, so every answer is for what is shown. */
+  async #uploadPainting() {
+    const blob = await canvasPng(this.inputView.canvas);
+    this.#loadPhoto({ blob, name: "painting.png", origin: "paint" });
+  }
+
   // ---------------------------------------------------------------- the photo
 
   #loadPhoto(choice) {
@@ -173,7 +208,9 @@ class KernelsPage {
     this.root.dataset.imageId = info.id;
     this.inputView.draw(bitmap);
     bitmap.close();
-    this.state.anchor = { x: Math.floor(info.preview_width / 2), y: Math.floor(info.preview_height / 2) };
+    if (choice.origin !== "paint" || !this.state.anchor) {
+      this.state.anchor = { x: Math.floor(info.preview_width / 2), y: Math.floor(info.preview_height / 2) };
+    }
     this.controls.setGreyscale(info.channels === 1);
     this.source.loaded(image.name, image.sampleUrl);
     this.refresh({ immediate: true });

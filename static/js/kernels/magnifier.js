@@ -30,9 +30,11 @@ export function sumLine(channel, explanation) {
 }
 
 export class Magnifier {
-  constructor(root) {
+  /** `bounds`: the element it should not hang below (the images, not the paint tools under them). */
+  constructor(root, bounds = null) {
     this.root = root;
     this.box = root.offsetParent ?? root.parentElement;
+    this.bounds = bounds;
   }
 
   hide() {
@@ -76,7 +78,8 @@ export class Magnifier {
     if (left + own.width > box.width - 4) left = mark.left - box.left - GAP - own.width;
     left = Math.max(4, left);
     let top = mark.top - box.top + mark.height / 2 - own.height / 2;
-    top = Math.min(Math.max(4, top), Math.max(4, box.height - own.height - 4));
+    const bottom = this.bounds ? this.bounds.getBoundingClientRect().bottom - box.top : box.height - 4;
+    top = Math.max(4, Math.min(top, bottom - own.height));
     this.root.style.left = `${Math.round(left)}px`;
     this.root.style.top = `${Math.round(top)}px`;
   }

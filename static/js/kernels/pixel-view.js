@@ -5,6 +5,9 @@
 // Events, dispatched on the root element, in image pixels (never CSS pixels):
 //   "pixel-point"  detail {x, y}     the pointer hovers or taps pixel (x, y)
 //   "pixel-step"   detail {dx, dy}   an arrow key (Shift: 10 at a time)
+//   "pixel-paint"  detail {x, y}     in paint mode (`painting` true), instead of pixel-point:
+//                                    a press, or a drag with a button down
+//   "paint-end"    detail {}         in paint mode, the button is let go (the stroke is done)
 
 import { pointToPixel } from "./kernel-math.js";
 
@@ -18,9 +21,13 @@ export class PixelView {
     this.marker = root.querySelector("[data-marker]");
     this.width = 0;
     this.height = 0;
+    this.painting = false;
+    this.stroke = false; // a paint stroke is under way
 
     root.addEventListener("pointermove", (event) => this.#point(event));
     root.addEventListener("pointerdown", (event) => this.#point(event));
+    root.addEventListener("pointerup", () => this.#endStroke());
+    root.addEventListener("pointerleave", () => this.#endStroke());
     root.addEventListener("keydown", (event) => {
       const step = STEPS[event.key];
       if (!step || !this.width || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -71,13 +78,26 @@ export class PixelView {
     this.root.style.setProperty("--frame-width", `${Math.min(1, Math.max(MIN_DISPLAY_FRACTION, fraction)) * 100}%`);
   }
 
+  #endStroke() {
+    if (!this.stroke) return;
+    this.stroke = false;
+    this.root.dispatchEvent(new CustomEvent("paint-end", { detail: {} }));
+  }
+
   #point(event) {
     if (!this.width) return;
+    if (this.painting) {
+      if (event.type === "pointermove" && !this.stroke) return;
+      if (event.type === "pointerdown") {
+        this.stroke = true;
+        event.preventDefault();
+      }
+    }
     if (event.type === "pointermove" && event.pointerType !== "mouse" && event.buttons === 0) return;
     const rect = this.canvas.getBoundingClientRect();
     if (rect.width === 0 || rect.height === 0) return;
     const { x, y } = pointToPixel(event.clientX, event.clientY, rect, this.width, this.height);
-    this.root.dispatchEvent(new CustomEvent("pixel-point", { detail: { x, y } }));
+    this.root.dispatchEvent(new CustomEvent(this.painting ? "pixel-paint" : "pixel-point", { detail: { x, y } }));
   }
 
   #updateScale() {
