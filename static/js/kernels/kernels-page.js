@@ -12,6 +12,7 @@
 // is pending).
 
 import { CodeBlock } from "../shared/code-block.js";
+import { Camera } from "./camera.js";
 import { pageLimits } from "../shared/limits.js";
 import { resizeFromCentre } from "../shared/number-grid.js";
 import { ArithmeticView } from "./arithmetic-view.js";
@@ -50,6 +51,8 @@ class KernelsPage {
     this.arithmetic = new ArithmeticView($("[data-arithmetic]"));
     this.magnifier = new Magnifier($("[data-magnifier]"), $(".kp-figures"));
     this.paint = new PaintTools($("[data-paint]"));
+    this.camera = new Camera($("[data-camera]"), () => this.#cameraSettings());
+    this.choice = null; // the photo shown (to go back to when the camera stops)
     this.pointed = "input"; // the view the learner last pointed into: the magnifier floats beside its marker
     this.resultBusy = $("[data-result-busy]");
     this.download = new DownloadButton(root, () => this.#downloadTarget());
@@ -103,6 +106,7 @@ class KernelsPage {
       });
     }
     this.#listenToPaint();
+    this.#listenToCamera();
     const linked = loadLinkedKernel(this.root, this.controls, window.location.search, this.state.maxKernelSide);
     const side = Math.min(IDENTITY.length, this.state.maxKernelSide);
     if (!linked) this.controls.grid.setCells(resizeFromCentre(IDENTITY, side, side));
@@ -150,6 +154,7 @@ class KernelsPage {
       return;
     }
     controls.showOptionsError(null);
+    if (state.cameraOn) return; // the camera's frames are filtered in the browser, frame by frame
     this.#reselect(settings);
     this.#placeMarkers(settings);
     const body = buildRequest(settings);
@@ -195,9 +200,52 @@ class KernelsPage {
     this.#loadPhoto({ blob, name: "painting.png", origin: "paint" });
   }
 
+  // ---------------------------------------------------------------- the camera
+
+  #listenToCamera() {
+    const { camera, inputView, outputView } = this;
+    camera.root.addEventListener("camera-frame", (event) => {
+      const { frame, result } = event.detail;
+      if (!this.state.cameraOn) {
+        this.state.cameraOn = true;
+        this.apply.cancel();
+        this.explainer.cancel();
+        this.#placeMarkers(null);
+        this.arithmetic.message("The camera is on: its frames are filtered in this browser. Use a frame to see its arithmetic.");
+      }
+      inputView.drawPixels(frame);
+      outputView.drawPixels(result);
+      this.root.querySelector("[data-input-size]").textContent = `${frame.width} \u00d7 ${frame.height} px`;
+      this.root.querySelector("[data-output-size]").textContent = `${result.width} \u00d7 ${result.height} px`;
+      outputView.setDisplayFraction(result.width / frame.width);
+      outputView.root.classList.remove("is-stale");
+    });
+    camera.root.addEventListener("camera-use", (event) => {
+      this.state.cameraOn = false;
+      this.#loadPhoto({ blob: event.detail.blob, name: "camera-frame.png", origin: "camera" });
+    });
+    camera.root.addEventListener("camera-off", () => {
+      this.state.cameraOn = false;
+      if (this.choice) this.#loadPhoto(this.choice);
+    });
+  }
+
+  /** browser-filter.js's settings for what the controls say now, or null. */
+  #cameraSettings() {
+    const { settings } = this.controls.read();
+    if (!settings) return null;
+    const preset = settings.preset && settings.preset !== "custom" ? this.state.presets.get(settings.preset) : null;
+    return { kernel: settings.kernel, divisor: settings.divisor, normalize: settings.normalize, channels: settings.channels,
+      padding: settings.padding, stride: settings.stride, output: settings.output, flip: settings.flip,
+      second: preset?.second_kernel ?? null };
+  }
+
   // ---------------------------------------------------------------- the photo
 
   #loadPhoto(choice) {
+    if (choice.origin !== "paint") this.choice = choice;
+    if (this.state.cameraOn) this.camera.stop({ keep: true });
+    this.state.cameraOn = false;
     this.source.busy(`Loading ${choice.name}\u2026`);
     this.photo.now(choice);
   }

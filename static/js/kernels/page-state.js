@@ -25,6 +25,8 @@ export function createPageState({ maxKernelSide }) {
     savedDivisor: null,
     /** True until the presets and the first photo have been asked for. */
     starting: true,
+    /** True while the camera's frames are shown (filtered in the browser, not by the server). */
+    cameraOn: false,
   };
 }
 

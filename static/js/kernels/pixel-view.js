@@ -52,6 +52,20 @@ export class PixelView {
     this.#updateScale();
   }
 
+  /** Draw RGBA pixels {data, width, height} (a camera frame, or its filtered result). */
+  drawPixels({ data, width, height }) {
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    this.width = width;
+    this.height = height;
+    this.canvas.getContext("2d").putImageData(new ImageData(data, width, height), 0, 0);
+    this.root.dataset.width = String(width);
+    this.root.dataset.height = String(height);
+    this.root.classList.add("has-image");
+  }
+
   /** Outline a rectangle of image pixels {left, top, width, height} (it may hang over the
    * border, as a window over padding does), or hide the marker with null. */
   mark(rect) {
