@@ -169,6 +169,40 @@ def shoot_lessons(page, out: Path) -> None:  # noqa: ANN001
     page.screenshot(path=str(out))
 
 
+def hide_header(page) -> None:  # noqa: ANN001
+    """The sticky site header would lie over an element's shot."""
+    page.evaluate("document.querySelectorAll('body > header').forEach(h => { h.style.visibility = 'hidden'; })")
+
+
+def shoot_impulse(page, out: Path) -> None:  # noqa: ANN001
+    """/kernels: a black canvas, one white pixel (the impulse tool), the emboss kernel's response."""
+    page.goto("/kernels")
+    root = page.locator("[data-kernels-page]")
+    root.and_(page.locator('[data-busy="false"]')).wait_for(timeout=TIMEOUT)
+    page.select_option("#kp-preset", "emboss")
+    root.and_(page.locator('[data-busy="false"]')).wait_for(timeout=TIMEOUT)
+    page.locator("[data-paint-fill]").click()
+    root.and_(page.locator('[data-busy="false"]')).wait_for(timeout=TIMEOUT)
+    page.get_by_role("radio", name="Impulse").check()
+    box = page.locator('[data-pixel-view="input"] canvas').bounding_box()
+    page.mouse.click(*at(box, 0.5, 0.5))
+    page.wait_for_timeout(600)
+    root.and_(page.locator('[data-busy="false"]')).wait_for(timeout=TIMEOUT)
+    hide_header(page)
+    page.locator(".kp-stage").screenshot(path=str(out))
+
+
+def shoot_lesson(slug: str, section: str):  # noqa: ANN201
+    """A lesson's part as its page first shows it."""
+    def shoot(page, out: Path) -> None:  # noqa: ANN001
+        page.goto(f"/lessons/{slug}")
+        page.locator('[data-lesson-page][data-busy="false"]').wait_for(timeout=TIMEOUT)
+        page.mouse.move(0, 0)
+        hide_header(page)
+        page.locator(f'[data-section="{section}"]').screenshot(path=str(out))
+    return shoot
+
+
 ONLY = ""
 
 
@@ -179,7 +213,10 @@ def readme(browser, url: str) -> None:  # noqa: ANN001
     for name, shoot in [("landing", shoot_landing), ("kernels", shoot_kernels), ("training", shoot_training),
                         ("digits", shoot_digits), ("digit-unit", shoot_digit_unit),
                         ("receptive-field", shoot_receptive_field), ("network", shoot_network),
-                        ("lessons", shoot_lessons)]:
+                        ("lessons", shoot_lessons), ("impulse", shoot_impulse),
+                        ("transposed", shoot_lesson("transposed-convolution", "transposed")),
+                        ("groups", shoot_lesson("groups", "groups")),
+                        ("causal", shoot_lesson("causal-convolution", "stack"))]:
         out = DOCS / f"screenshot-{name}.png"
         if ONLY and ONLY not in name and name != "digits":
             continue
