@@ -27,6 +27,14 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(runs_dir=tmp_path / "runs")
 
 
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app with default settings for a whole test module (its own runs folder); a module that
+    needs other settings defines its own ``api``."""
+    with TestClient(create_app(Settings(runs_dir=tmp_path_factory.mktemp("runs") / "runs"))) as c:
+        yield c
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     """A TestClient whose ``with`` block runs the app's lifespan (start-up and shut-down)."""

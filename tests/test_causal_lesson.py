@@ -5,32 +5,14 @@ formula and by gradient, the shown code run in PyTorch, and bad input a 422 that
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
 from model.causal_lesson import MAX_DILATION, MAX_TAPS, make_signal
+from tests.shown_code import printed_lines
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
-
-
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with TestClient(create_app(Settings(runs_dir=tmp_path_factory.mktemp("runs") / "runs"))) as client:
-        yield client
-
-
-def run_code(code: str) -> list[str]:
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(compile(code, "<the page's code>", "exec"), {})  # noqa: S102 - our own code, shown on the page
-    return printed.getvalue().splitlines()
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -54,7 +36,7 @@ def test_same_and_causal_are_pytorchs_and_the_shown_code_prints_them(api, seed):
     np.testing.assert_allclose(got["causal"], want, atol=1e-12)
     assert got["ahead"] == left // 2
     np.testing.assert_allclose(got["x"], make_signal(body["signal"], length, body["noise"]))
-    lines = run_code(got["code"])
+    lines = printed_lines(got["code"])
     np.testing.assert_allclose(eval(lines[0]), got["same"], atol=1e-12)  # noqa: S307 - a printed list
     np.testing.assert_allclose(eval(lines[1]), got["causal"], atol=1e-12)  # noqa: S307
 
@@ -94,7 +76,7 @@ def test_a_stacks_receptive_field_is_the_formulas_and_the_gradients(api, taps, l
         h = F.conv1d(F.pad(h, ((taps - 1) * d, 0)), torch.ones(1, 1, taps, dtype=torch.float64), dilation=d)
     h[0, 0, -1].backward()
     np.testing.assert_allclose(paths[0], x.grad.numpy())
-    lines = run_code(got["code"])
+    lines = printed_lines(got["code"])
     np.testing.assert_allclose(eval(lines[0]), got["output"], atol=1e-12)  # noqa: S307 - a printed list
     assert eval(lines[1]) == reached.tolist()  # noqa: S307
 

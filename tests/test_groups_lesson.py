@@ -5,30 +5,19 @@ a 422 that says what was expected."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import create_app
 from app.routes.lessons import common
-from app.settings import Settings
 from model.conv_types import cost_formulas
 from model.functional import conv2d
 from model.groups_lesson import MAX_CHANNELS, valid_groups
+from tests.shown_code import printed_lines
 
 torch = pytest.importorskip("torch")
 
 GEOMETRIES = [(6, 6, 3, 8, 1), (6, 6, 3, 8, 3), (6, 12, 5, 10, 6), (4, 8, 1, 6, 2), (16, 16, 3, 12, 16),
               (5, 10, 7, 9, 5), (12, 9, 3, 7, 3)]
-
-
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with TestClient(create_app(Settings(runs_dir=tmp_path_factory.mktemp("runs") / "runs"))) as client:
-        yield client
 
 
 def body_of(c_in, c_out, kernel, size, groups):
@@ -58,11 +47,8 @@ def test_each_filter_sees_the_channels_the_lesson_says_on_the_engine(api, geomet
 def test_the_code_shown_prints_the_lessons_numbers_in_pytorch(api, geometry):
     c_in, c_out, k, size, g = geometry
     got = api.post("/api/lessons/groups", json=body_of(*geometry)).json()
-    printed = io.StringIO()
     torch.manual_seed(0)
-    with contextlib.redirect_stdout(printed):
-        exec(compile(got["code"], "<the page's code>", "exec"), {})  # noqa: S102 - our own code, shown on the page
-    lines = printed.getvalue().splitlines()
+    lines = printed_lines(got["code"])
     assert lines[0] == str((c_out, c_in // g, k, k))
     assert int(lines[1]) == got["weights"]
     assert [eval(line.split(" ", 1)[1]) for line in lines[2:]] == got["sees"]  # noqa: S307 - lists of ints

@@ -25,12 +25,6 @@ from PIL import Image
 HEADERS = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with TestClient(create_app(Settings(runs_dir=tmp_path_factory.mktemp("runs")))) as c:
-        yield c
-
-
 def post_json(api: TestClient, path: str, text: str | bytes, **headers: str):
     return api.post(path, content=text, headers=HEADERS | headers)
 

@@ -3,33 +3,21 @@ numbers the engine gave the page, over random inputs, strides, paddings, border 
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from tests.shown_code import printed_lines
 
 torch = pytest.importorskip("torch")
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with TestClient(create_app(Settings(runs_dir=tmp_path_factory.mktemp("runs") / "runs"))) as client:
-        yield client
-
-
 def printed(code: str) -> list:
-    out = io.StringIO()
+    """The shown code's printed values ("conv1 156" -> 156)."""
     try:
-        with contextlib.redirect_stdout(out):
-            exec(compile(code, "<the page's code>", "exec"), {})  # noqa: S102 - our own code, shown on the page
+        lines = printed_lines(code)
     finally:
         torch.set_default_device(None)  # the counting code sets "meta"
-    return [eval(line.split(" ", 1)[1] if line[0].isalpha() else line) for line in out.getvalue().splitlines()]  # noqa: S307
+    return [eval(line.split(" ", 1)[1] if line[0].isalpha() else line) for line in lines]  # noqa: S307
 
 
 def ask(api, path: str, body: dict) -> dict:

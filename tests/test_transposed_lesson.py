@@ -10,20 +10,11 @@ import io
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
 from model.transposed_lesson import MAX_INPUT, MAX_KERNEL, MAX_STRIDE
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
-
-
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    with TestClient(create_app(Settings(runs_dir=tmp_path_factory.mktemp("runs") / "runs"))) as client:
-        yield client
 
 
 def random_body(rng: np.random.Generator) -> dict:
