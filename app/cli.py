@@ -22,6 +22,7 @@ import numpy as np
 from model.datasets import DATA_DIR_ENV, DatasetError, load_dataset, resolve_data_dir
 from model.optim import OPTIMIZERS, SCHEDULES
 from model.parallel import engine_threads
+from model.augment import RANGES as AUGMENT_RANGES
 from model.training import BatchEvent, DoneEvent, EpochEvent, TrainConfig, Trainer, evaluate, event_dict
 from model.zoo import ARCHITECTURES, load_model
 
@@ -48,6 +49,12 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", default=None, help="checkpoint written every epoch (default: <out>.ckpt.npz)")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
     p.add_argument("--json", action="store_true", help="print one JSON event per line instead of a progress bar")
+    aug = p.add_argument_group("augmentation", "random distortions of each training digit, drawn per image "
+                               "(model/augment.py); all off by default")
+    for name, (low, high) in AUGMENT_RANGES.items():
+        unit = AUGMENT_UNITS[name]
+        aug.add_argument(f"--{name.replace('_', '-')}", type=float, default=None, metavar="X",
+                         help=f"{AUGMENT_HELP[name]}, {low:g} to {high:g}{unit}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,9 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+AUGMENT_HELP = {"shift": "shift up to X pixels along each axis", "rotate": "rotate by up to X degrees",
+                "scale": "scale by 1 - X to 1 + X", "shear": "shear by up to X degrees",
+                "elastic_alpha": "elastic distortion of strength X (0: none)",
+                "elastic_sigma": "the elastic field's smoothness (default 4)"}
+AUGMENT_UNITS = {"shift": " px", "rotate": " degrees", "scale": "", "shear": " degrees", "elastic_alpha": " px",
+                 "elastic_sigma": " px"}
+
+
 def _config_from_args(args: argparse.Namespace) -> TrainConfig:
     names = {f.name for f in fields(TrainConfig)}
-    return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
+    options = {k: v for k, v in vars(args).items() if k in names}
+    augment = {k: getattr(args, k) for k in AUGMENT_RANGES if getattr(args, k, None) is not None}
+    return TrainConfig(**options, augment=augment or None)
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -20,6 +20,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from model.augment import RANGES as AUGMENT_RANGES
+from model.augment import Augment, augment
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.datasets import TRAIN_IMAGES, Dataset, normalization_stats
 from model.helper_process import helping
@@ -47,6 +49,7 @@ class TrainConfig:
     train_size: int | None = None  # use only the first N training images
     threads: int = 2  # cores the engine may use (see model/parallel.py)
     layers: list[dict[str, Any]] | None = None  # model "custom": the network, layer by layer (model/architecture.py)
+    augment: dict[str, float] | None = None  # distortions of the training digits (model/augment.py); None: none
 
     # field -> (low, high) inclusive; the one place the ranges are written down
     RANGES = {"epochs": (1, 200), "batch_size": (1, 4096), "lr": (1e-6, 10.0), "momentum": (0.0, 0.999),
@@ -63,6 +66,11 @@ class TrainConfig:
             raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
         if self.schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {self.schedule!r}")
+        if self.augment is not None:
+            unknown = set(self.augment) - set(AUGMENT_RANGES)
+            if unknown:
+                raise ValueError(f"augmentation options are {', '.join(AUGMENT_RANGES)}; got {', '.join(sorted(unknown))}")
+            Augment(**self.augment)  # its ranges, checked
         for name, (low, high) in self.RANGES.items():
             value = getattr(self, name)
             if value is not None and not low <= value <= high:
@@ -76,6 +84,8 @@ class TrainConfig:
 #: average over about 1 / (1 - 0.95) = 20 batches, with its start-up bias removed (divided by
 #: 1 - 0.95^step, as TensorBoard and Adam do), so the first batches are not pulled towards 0.
 SMOOTHING = 0.95
+
+AUGMENT_STREAM = 0xA06  # the distortions' own stream, apart from the shuffle's and the weights'
 
 
 @dataclass
@@ -202,13 +212,18 @@ class Trainer:
                     layer.calls = self.epochs_done * self.batches_per_epoch
 
     def _epoch_batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Shuffled, normalised batch-last batches for one (1-based) epoch."""
+        """Shuffled, normalised batch-last batches for one (1-based) epoch, distorted if asked:
+        batch b of epoch k draws its distortions from default_rng([seed, k, b, AUGMENT_STREAM])."""
         rng = np.random.default_rng([self.config.seed, epoch])
         order = rng.permutation(len(self.train_images))
         bs = self.config.batch_size
-        for start in range(0, len(order), bs):
+        aug = Augment(**(self.config.augment or {}))
+        for b, start in enumerate(range(0, len(order), bs)):
             idx = order[start:start + bs]
-            yield self.model.to_input(self.train_images[idx]), self.train_labels[idx]
+            images = self.train_images[idx]
+            if aug.active:
+                images = augment(images, aug, np.random.default_rng([self.config.seed, epoch, b, AUGMENT_STREAM]))
+            yield self.model.to_input(images), self.train_labels[idx]
 
     def run(self, stop: Callable[[], bool] | None = None) -> Iterator[Event]:
         cfg, model, opt = self.config, self.model, self.optimizer

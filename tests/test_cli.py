@@ -55,6 +55,8 @@ def test_evaluate_prints_accuracy_and_confusion(tmp_path, capsys):
     (["--lr", "0"], "lr must be between"),
     (["--epochs", "0"], "epochs must be between"),
     (["--batch-size", "999999"], "batch_size must be between"),
+    (["--shift", "7"], "augmentation shift must be between 0 and 6; got 7"),
+    (["--elastic-sigma", "1"], "augmentation elastic_sigma must be between 2 and 8; got 1"),
 ])
 def test_bad_hyper_parameters_exit_2_with_the_range(tmp_path, capsys, args, message):
     assert main(["train", "--out", str(tmp_path / "x.npz"), *args]) == 2
@@ -71,3 +73,11 @@ def test_bad_data_dir_is_a_clear_error(tmp_path, capsys):
 def test_evaluate_missing_weights_is_a_clear_error(tmp_path, capsys):
     assert main(["evaluate", str(tmp_path / "nope.npz")]) == 2
     assert "nope.npz" in capsys.readouterr().err
+
+
+def test_train_records_its_augmentation_in_the_sidecar(tmp_path):
+    out = tmp_path / "aug.npz"
+    assert main(["train", "--out", str(out), "--epochs", "1", "--train-size", "256", "--shift", "2",
+                 "--rotate", "10", "--elastic-alpha", "20"]) == 0
+    sidecar = json.loads(out.with_suffix(".json").read_text())
+    assert sidecar["config"]["augment"] == {"shift": 2.0, "rotate": 10.0, "elastic_alpha": 20.0}
