@@ -27,6 +27,7 @@ from app.guards.origin import origin_allowed
 from app.api_models import Body, Whole, whole
 from app.deps import RunsDep, SettingsDep
 from app.session_networks import remember
+from app.augment_models import AugmentIn
 from app.network_specs import LayerList, specs_of
 from app.runs.hub import Viewer
 from app.runs.manager import RunError, RunManager
@@ -69,6 +70,8 @@ class RunConfig(Body):
     seed: Whole = _bounded("seed")
     schedule: Literal[SCHEDULES] = Field(DEFAULTS.schedule, title="schedule")  # type: ignore[valid-type]
     dataset: Literal["mnist", "fashion-mnist"] = Field("mnist", title="dataset")
+    augment: AugmentIn | None = Field(None, title="augmentation",  # type: ignore[valid-type]
+                                      description="Random distortions of each training digit; none when absent.")
 
     @model_validator(mode="after")
     def custom_means_layers(self) -> RunConfig:

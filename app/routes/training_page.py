@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.augment_models import AugmentIn
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
 from app.routes.runs import DEFAULTS, RunConfig
@@ -79,13 +80,30 @@ def _range_text(spec: dict[str, Any]) -> str:
     return " and ".join(parts)
 
 
+AUGMENT_TEXT: dict[str, dict[str, Any]] = {
+    "shift": {"label": "Shift", "help": "pixels, either way"}, "rotate": {"label": "Rotation", "help": "degrees"},
+    "scale": {"label": "Scale", "help": "\u00b1 this fraction"}, "shear": {"label": "Shear", "help": "degrees"},
+    "elastic_alpha": {"label": "Elastic strength", "help": "0: none"},
+    "elastic_sigma": {"label": "Elastic smoothness", "help": "pixels"},
+}
+
+
 def form_fields() -> list[dict[str, Any]]:
     """One dict per form field: name, label, kind (select | number), default, bounds, choices, help."""
-    schema = RunConfig.model_json_schema()["properties"]
+    return _fields(RunConfig.model_json_schema()["properties"], FIELD_ORDER, FIELD_TEXT)
+
+
+def augment_fields() -> list[dict[str, Any]]:
+    """The augmentation's fields, named "augment.<option>" (the form nests them under `augment`)."""
+    schema = AugmentIn.model_json_schema()["properties"]
+    return [f | {"name": f"augment.{f['name']}"} for f in _fields(schema, tuple(schema), AUGMENT_TEXT)]
+
+
+def _fields(schema: dict[str, Any], order: tuple[str, ...], texts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     fields = []
-    for name in FIELD_ORDER:
+    for name in order:
         spec = dict(schema[name])
-        text = FIELD_TEXT[name]
+        text = texts[name]
         optional = "anyOf" in spec
         if optional:  # int | None: the bounds live in the non-null branch
             spec |= next(s for s in spec["anyOf"] if s.get("type") != "null")
@@ -122,7 +140,7 @@ SLOW_PACE_DEFAULT = 2.0  # batches a second, until the learner picks another rat
 def training_page(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """Start, watch, pause and compare training runs."""
     return templates.TemplateResponse(
-        request, "training.html", {"fields": form_fields(), "presets": PRESETS, "quick_sizes": QUICK_SIZES,
+        request, "training.html", {"fields": form_fields(), "augment_fields": augment_fields(), "presets": PRESETS, "quick_sizes": QUICK_SIZES,
                               "parameters": {"lenet5": LENET5_PARAMS, "mlp": MLP_PARAMS},
                               "pretrained": pretrained_summary(), "all_train_images": TRAIN_IMAGES, "test_images": TEST_IMAGES,
                               "mnist_mean": MNIST_MEAN, "mnist_std": MNIST_STD,

@@ -410,11 +410,16 @@ def test_sentences_follow_the_watched_run(page: Page, page_problems) -> None:  #
 
 
 def test_form_is_built_from_the_api_schema(page: Page, page_problems) -> None:  # noqa: ANN001
-    """Every field's range, default and choices are RunConfig's, as /openapi.json states them."""
-    schema = page.request.get("/openapi.json").json()["components"]["schemas"]["RunConfig"]["properties"]
+    """Every field's range, default and choices are RunConfig's, as /openapi.json states them (the
+    augmentation's options as fields named augment.<option>)."""
+    schemas = page.request.get("/openapi.json").json()["components"]["schemas"]
+    fields = dict(schemas["RunConfig"]["properties"])
+    augment = fields.pop("augment")
+    ref = next(s["$ref"] for s in augment["anyOf"] if "$ref" in s).rsplit("/", 1)[1]
+    fields |= {f"augment.{name}": spec for name, spec in schemas[ref]["properties"].items()}
     page.goto("/training")
     form = page.locator("[data-run-form]")
-    for name, spec in schema.items():
+    for name, spec in fields.items():
         if name == "layers":  # your own network: the designer, shown when Network is "custom"
             expect(page.locator("[data-network-designer] [data-architecture]")).to_have_count(1)
             continue
@@ -437,7 +442,7 @@ def test_form_is_built_from_the_api_schema(page: Page, page_problems) -> None:  
             assert float(control.input_value()) == default, name
         # The help under the field states the same range.
         if name != "seed":
-            help_text = form.locator(f"#tr-{name}-help").text_content()
+            help_text = form.locator(f'[id="tr-{name}-help"]').text_content()
             assert re.search(r"\d", help_text), (name, help_text)
     page_problems.assert_none()
 

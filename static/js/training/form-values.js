@@ -35,6 +35,17 @@ export function readConfig(raw, specs) {
   return { config, errors };
 }
 
+/** A flat config with "augment.shift"-style names -> the body's nested objects ({augment: {shift}}). */
+export function nestConfig(config) {
+  const out = {};
+  for (const [name, value] of Object.entries(config)) {
+    const [group, option] = name.split(".");
+    if (option === undefined) out[name] = value;
+    else (out[group] ??= {})[option] = value;
+  }
+  return out;
+}
+
 /** A field error's text: the server's own sentence for it (`message`) when it gives one, else
  * pydantic's `msg` worded for the form ("Input should be ..." -> "Must be ..."). */
 export function fieldMessage(item) {
@@ -54,7 +65,9 @@ export function errorsByField(error, fieldNames = []) {
   const items = error?.errors?.length ? error.errors : Array.isArray(detail) ? detail : null;
   if (items) {
     for (const item of items) {
-      const key = (item.loc ?? []).find((part) => fieldNames.includes(part)) ?? "";
+      const loc = item.loc ?? [];
+      const nested = loc.slice(1).join("."); // ["body", "augment", "shift"] -> "augment.shift"
+      const key = fieldNames.includes(nested) ? nested : loc.find((part) => fieldNames.includes(part)) ?? "";
       out[key] = out[key] ? `${out[key]} ${fieldMessage(item)}` : fieldMessage(item);
     }
   } else if (typeof detail === "string" && detail) {

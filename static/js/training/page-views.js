@@ -11,6 +11,7 @@
 //
 // and the drawing every controller asks for: the status header, the charts, a clean slate.
 
+import { AugmentPreview } from "./augment-preview.js";
 import { COLORS, LineChart, percent, plain } from "./charts.js";
 import { CompareView } from "./compare-view.js";
 import { ConfusionView, MisclassifiedView } from "./evaluation-views.js";
@@ -59,6 +60,7 @@ function charts(root) {
 export function createTrainingPage(root) {
   const part = (name) => root.querySelector(`[data-${name}]`);
   const form = new RunForm(part("run-form"));
+  new AugmentPreview(part("augment"), () => form.augment()); // it listens to its own button
   const sizes = { allImages: form.allImages };
   const probe = new ProbeView(part("probe-view"));
   const views = {

@@ -3,7 +3,7 @@
 // any error answer back with showErrors(). A change of Network dispatches "model-change"
 // (detail: {model}), so the page can show the network designer for "custom".
 
-import { readConfig } from "./form-values.js";
+import { nestConfig, readConfig } from "./form-values.js";
 
 export class RunForm {
   /** @param {HTMLFormElement} form the [data-run-form] element */
@@ -90,6 +90,15 @@ export class RunForm {
     for (const button of this.sizeButtons) button.setAttribute("aria-pressed", String(button.dataset.trainSize === size));
   }
 
+  /** The augmentation fields as the preview sends them, or null (their errors shown) if one is unreadable. */
+  augment() {
+    const specs = this.specs.filter((s) => s.name.startsWith("augment."));
+    const { config, errors } = readConfig(this.raw(), specs);
+    for (const spec of specs) if (spec.control.validity?.badInput) errors[spec.name] = "Enter a number.";
+    this.showErrors(errors);
+    return Object.keys(errors).length ? null : nestConfig(config).augment;
+  }
+
   raw() {
     return Object.fromEntries(this.specs.map((s) => [s.name, s.control.value]));
   }
@@ -105,7 +114,7 @@ export class RunForm {
       this.focusFirstError();
       return;
     }
-    this.form.dispatchEvent(new CustomEvent("run-start", { bubbles: true, detail: { config } }));
+    this.form.dispatchEvent(new CustomEvent("run-start", { bubbles: true, detail: { config: nestConfig(config) } }));
   }
 
   /** ``errors``: field name -> message ("" for the form as a whole). */
