@@ -23,6 +23,7 @@ from model.datasets import DATA_DIR_ENV, DatasetError, load_dataset, resolve_dat
 from model.optim import OPTIMIZERS, SCHEDULES
 from model.parallel import engine_threads
 from model.augment import RANGES as AUGMENT_RANGES
+from model.augment import WORDS as AUGMENT_WORDS
 from model.training import BatchEvent, DoneEvent, EpochEvent, TrainConfig, Trainer, evaluate, event_dict
 from model.zoo import ARCHITECTURES, load_model
 
@@ -52,9 +53,9 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     aug = p.add_argument_group("augmentation", "random distortions of each training digit, drawn per image "
                                "(model/augment.py); all off by default")
     for name, (low, high) in AUGMENT_RANGES.items():
-        unit = AUGMENT_UNITS[name]
-        aug.add_argument(f"--{name.replace('_', '-')}", type=float, default=None, metavar="X",
-                         help=f"{AUGMENT_HELP[name]}, {low:g} to {high:g}{unit}")
+        label, _, meaning = AUGMENT_WORDS[name]
+        aug.add_argument(f"--{name.replace('_', '-')}", type=float, default=None, metavar="x",
+                         help=f"{label.lower()}: {meaning} ({low:g} to {high:g})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,14 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--name", default=None, help="the worker's name in the queue (default: host and process id)")
     wk.add_argument("--burst", action="store_true", help="stop once the queue is empty")
     return parser
-
-
-AUGMENT_HELP = {"shift": "shift up to X pixels along each axis", "rotate": "rotate by up to X degrees",
-                "scale": "scale by 1 - X to 1 + X", "shear": "shear by up to X degrees",
-                "elastic_alpha": "elastic distortion of strength X (0: none)",
-                "elastic_sigma": "the elastic field's smoothness (default 4)"}
-AUGMENT_UNITS = {"shift": " px", "rotate": " degrees", "scale": "", "shear": " degrees", "elastic_alpha": " px",
-                 "elastic_sigma": " px"}
 
 
 def _config_from_args(args: argparse.Namespace) -> TrainConfig:

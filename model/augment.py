@@ -30,6 +30,17 @@ import numpy as np
 RANGES = {"shift": (0.0, 6.0), "rotate": (0.0, 30.0), "scale": (0.0, 0.3), "shear": (0.0, 30.0),
           "elastic_alpha": (0.0, 40.0), "elastic_sigma": (2.0, 8.0)}
 
+#: field -> how the CLI, the API and the form word it: a label, the API's title (its errors name
+#: the option by it) and what x means.
+WORDS = {
+    "shift": ("Shift", "the shift (pixels)", "up to x pixels along each axis"),
+    "rotate": ("Rotation", "the rotation (degrees)", "up to x degrees either way"),
+    "scale": ("Scale", "the scale change", "by 1 - x to 1 + x"),
+    "shear": ("Shear", "the shear (degrees)", "up to x degrees either way"),
+    "elastic_alpha": ("Elastic strength", "the elastic strength", "Simard et al.'s alpha, in pixels; 0 is none"),
+    "elastic_sigma": ("Elastic smoothness", "the elastic smoothness", "its Gaussian's width, in pixels"),
+}
+
 
 @dataclass(frozen=True)
 class Augment:

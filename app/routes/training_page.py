@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.augment_models import AugmentIn
+from model.augment import WORDS as AUGMENT_WORDS
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
 from app.routes.runs import DEFAULTS, RunConfig
@@ -80,12 +81,7 @@ def _range_text(spec: dict[str, Any]) -> str:
     return " and ".join(parts)
 
 
-AUGMENT_TEXT: dict[str, dict[str, Any]] = {
-    "shift": {"label": "Shift", "help": "pixels, either way"}, "rotate": {"label": "Rotation", "help": "degrees"},
-    "scale": {"label": "Scale", "help": "\u00b1 this fraction"}, "shear": {"label": "Shear", "help": "degrees"},
-    "elastic_alpha": {"label": "Elastic strength", "help": "0: none"},
-    "elastic_sigma": {"label": "Elastic smoothness", "help": "pixels"},
-}
+AUGMENT_TEXT = {name: {"label": label, "help": meaning} for name, (label, _, meaning) in AUGMENT_WORDS.items()}
 
 
 def form_fields() -> list[dict[str, Any]]:

@@ -9,13 +9,13 @@ Here the worker writes whole frames (a 4-byte length, then the JSON text) to a p
 server reads whatever bytes are there without ever waiting for more than it was given:
 
     worker   EventSink.put(message)     frame = len(text) as 4 bytes big-endian + text
-    server   EventSource.get(timeout)   the next whole frame, ``queue.Empty`` after ``timeout``,
+    server   EventSource.take(timeout)  the next whole frame, ``queue.Empty`` after ``timeout``,
                                         ``EOFError`` once the worker's end is closed (a frame
                                         cut short by the worker's death is dropped)
 
 The server closes its copy of the write end once the worker has started (``worker_started``), so
-the worker's end of the pipe is the only one. Messages are JSON, what the viewers get anyway:
-nothing is unpickled.
+the worker's end of the pipe is the only one. Messages are JSON, what the viewers get anyway
+(``take`` hands the text on with the message, so it is not encoded again): nothing is unpickled.
 """
 
 from __future__ import annotations
@@ -57,11 +57,15 @@ class EventSource:
         self._ended = False
 
     def get(self, timeout: float) -> dict[str, Any]:
+        return self.take(timeout)[0]
+
+    def take(self, timeout: float) -> tuple[dict[str, Any], str]:
+        """The next message and its JSON text, as the worker wrote it."""
         deadline = time.monotonic() + timeout
         while True:
-            message = self._take()
-            if message is not None:
-                return message
+            taken = self._take()
+            if taken is not None:
+                return taken
             if self._ended:
                 raise EOFError("the worker's end of the pipe is closed")
             remaining = deadline - time.monotonic()
@@ -73,17 +77,17 @@ class EventSource:
             else:
                 self._ended = True
 
-    def _take(self) -> dict[str, Any] | None:
-        """The first whole frame's message, removed from the buffer; None until one has arrived."""
+    def _take(self) -> tuple[dict[str, Any], str] | None:
+        """The first whole frame's message and text, removed from the buffer; None until one has arrived."""
         if len(self._buffer) < HEADER.size:
             return None
         (length,) = HEADER.unpack_from(self._buffer)
         end = HEADER.size + length
         if len(self._buffer) < end:
             return None
-        message = json.loads(bytes(self._buffer[HEADER.size:end]))
+        text = bytes(self._buffer[HEADER.size:end]).decode()
         del self._buffer[:end]
-        return message
+        return json.loads(text), text
 
     def close(self) -> None:
         self._connection.close()

@@ -256,15 +256,16 @@ class RunManager:
     def _pump_messages(self, run_id: str, handle: _Live) -> None:
         finished = False
         while not finished:
+            text = None  # the worker's own JSON for the message, when it sent one
             try:
-                message = handle.events.get(timeout=0.25)
+                message, text = handle.events.take(timeout=0.25)
             except (queue.Empty, EOFError) as nothing:
                 if isinstance(nothing, queue.Empty) and handle.process.is_alive():
                     continue
                 if self._closing:
                     return  # the server ended it: shutdown() marks the run interrupted
                 try:  # the process ended: what it said last (not a message its death cut short)
-                    message = handle.events.get(timeout=0.5)
+                    message, text = handle.events.take(timeout=0.5)
                 except (queue.Empty, EOFError):
                     handle.process.join(5)
                     code = handle.process.exitcode
@@ -276,7 +277,8 @@ class RunManager:
                 finished = self._record(run_id, handle, message)
                 if finished and self._live.get(run_id) is handle:
                     del self._live[run_id]  # from now on commands see the run's final status
-            self._publish(run_id, message)
+            # The last message ("done", "error") is completed by its record (its final status): encode it anew.
+            self._publish(run_id, message, None if finished else text)
         handle.process.join(5)
         handle.release()
         with self._lock:
@@ -301,10 +303,12 @@ class RunManager:
     def _publish_status(self, run_id: str, status: RunStatus) -> None:
         self._publish(run_id, {"type": "status", "status": status})
 
-    def _publish(self, run_id: str, message: dict[str, Any]) -> None:
+    def _publish(self, run_id: str, message: dict[str, Any], text: str | None = None) -> None:
+        """To the run's viewers; `text`: the message's JSON if it came as text (it is not encoded twice)."""
         if self._loop is None or self._loop.is_closed():
             return
-        text = json.dumps(message, separators=(",", ":"))
+        if text is None:
+            text = json.dumps(message, separators=(",", ":"))
         self._loop.call_soon_threadsafe(self.hub.publish, run_id, message["type"], text)
 
 

@@ -93,16 +93,25 @@ function correlate(planes, h, w, weights, divisor, padding, stride) {
   });
 }
 
-/** float32 values -> bytes, as model/filter_plan.py's _map_band and filters.py's map_output. */
-function mapValues(values, mapping) {
-  const bytes = new Uint8ClampedArray(values.length);
-  if (mapping === "rescale") {
-    let low = Infinity;
-    let high = -Infinity;
-    for (const v of values) {
+/** [lowest, highest] over every channel's values: "rescale" stretches the whole result, as the server does. */
+function rangeOf(planes) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const plane of planes) {
+    for (const v of plane) {
       if (v < low) low = v;
       if (v > high) high = v;
     }
+  }
+  return [low, high];
+}
+
+/** float32 values -> bytes, as model/filter_plan.py's _map_band and filters.py's map_output;
+ * `range` is the whole result's [low, high], for "rescale". */
+function mapValues(values, mapping, range) {
+  const bytes = new Uint8ClampedArray(values.length);
+  if (mapping === "rescale") {
+    const [low, high] = range;
     for (let k = 0; k < values.length; k += 1) {
       const mapped = high > low ? (values[k] - low) * (255 / (high - low)) : 0;
       bytes[k] = Math.min(255, Math.max(0, Math.floor(mapped + 0.5)));
@@ -141,15 +150,11 @@ export function filterFrame(frame, settings) {
   }
   const { height: oh, width: ow } = outputSize(h, w, weights.length, weights[0].length, settings.padding, settings.stride);
   const mapping = settings.output ?? "clip";
-  const bytes = mapping === "rescale" ? mapValues(Float32Array.from(values.flatMap((v) => [...v])), "rescale")
-    : null;
+  const range = mapping === "rescale" ? rangeOf(values) : null;
+  const mapped = values.map((v) => mapValues(v, mapping, range));
   const out = new Uint8ClampedArray(ow * oh * 4);
-  const mapped = bytes ? null : values.map((v) => mapValues(v, mapping));
   for (let k = 0; k < ow * oh; k += 1) {
-    for (let c = 0; c < 3; c += 1) {
-      const plane = grey ? 0 : c;
-      out[k * 4 + c] = bytes ? bytes[plane * ow * oh + k] : mapped[plane][k];
-    }
+    for (let c = 0; c < 3; c += 1) out[k * 4 + c] = mapped[grey ? 0 : c][k];
     out[k * 4 + 3] = 255;
   }
   return { data: out, width: ow, height: oh };

@@ -3,18 +3,10 @@
 // layers with the units that reach its last output, and the sentences about them. Every sentence
 // is worded from the answer and the request.
 
-import { MINUS, TIMES, formatNumber, formatScientific } from "../shared/numbers.js";
+import { svgEl } from "../shared/dom.js";
+import { MINUS, TIMES, formatNumber, formatScientific, superscript } from "../shared/numbers.js";
 import { listText, plural } from "../shared/words.js";
 import { subscript } from "./lesson-math.js";
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function svgEl(tag, attributes = {}, text = null) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 /** The samples an output at t reads: {same: [...], causal: [...]} (indices; outside 0..L-1 is padding). */
 export function windowsAt(t, body) {
@@ -155,7 +147,7 @@ export function stackText(result, body) {
   const n = result.x.length;
   const reached = result.paths[0].filter((v) => v !== 0).length;
   const how = body.dilated ? `dilations ${listText(result.dilations)}` : "every dilation 1";
-  const power = body.dilated && body.taps === 2 ? ` (2${String(layers).replace(/\d/g, (c) => "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"[c])})` : "";
+  const power = body.dilated && body.taps === 2 ? ` (2${superscript(layers)})` : "";
   const seen = field > n
     ? `would see ${field} inputs${power}, more than this signal\u2019s ${n}: all ${reached} of them reach it`
     : `sees ${field} inputs${power}, the ${reached} dark ones`;

@@ -2,19 +2,12 @@
 // wiring of channels to filters, and the sentences about what each filter sees, what it costs,
 // and what the engine measured. Every sentence is worded from the answer and the request.
 
+import { svgEl } from "../shared/dom.js";
 import { TIMES, formatInteger, formatMs, formatNumber, formatRatio } from "../shared/numbers.js";
 import { listText, plural } from "../shared/words.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 const ROW = 24; // px between channels
 const GROUP_COLOURS = 6; // .gr-0 .. .gr-5 in lessons-groups.css, reused round
-
-function svgEl(tag, attributes, text = null) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 /** Input channels on the left, filters on the right, a line per channel a filter sees. */
 export function wiring(result, body) {

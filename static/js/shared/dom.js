@@ -13,3 +13,13 @@ export function el(tag, className = "", text = null) {
 export function findParts(root, selectors) {
   return Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, root.querySelector(selector)]));
 }
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A new SVG `tag` element with `attributes` set and, unless null, `text` as its content. */
+export function svgEl(tag, attributes = {}, text = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== null) node.textContent = text;
+  return node;
+}

@@ -98,12 +98,17 @@ export function formatRatio(value, decimals = 2) {
 const SUPERSCRIPT = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074", 5: "\u2075",
   6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
 
+/** Digits (and a minus) as superscripts: 10 -> "¹⁰", -4 -> "⁻⁴". */
+export function superscript(value) {
+  return String(value).split("").map((ch) => SUPERSCRIPT[ch] ?? ch).join("");
+}
+
 /** A tiny number in scientific notation: 1.1357e-10 -> "1.1 × 10⁻¹⁰"; 0 -> "0". */
 export function formatScientific(value, digits = 2) {
   if (value === 0) return "0";
   if (!Number.isFinite(value)) return DASH;
   const [mantissa, exponent] = value.toExponential(digits - 1).split("e");
-  const exp = String(Number(exponent)).split("").map((ch) => SUPERSCRIPT[ch]).join("");
+  const exp = superscript(Number(exponent));
   return `${mantissa.replace("-", MINUS)} ${TIMES} 10${exp}`;
 }
 
