@@ -25,6 +25,9 @@ from model.pooling import AvgPool2d, MaxPool2d
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 PRETRAINED_LENET5 = WEIGHTS_DIR / "lenet5-mnist.npz"
 PRETRAINED_MLP = WEIGHTS_DIR / "mlp-mnist.npz"
+# The same two trained without distortions (the weights shipped before augmentation), for comparison.
+PRETRAINED_LENET5_PLAIN = WEIGHTS_DIR / "lenet5-mnist-plain.npz"
+PRETRAINED_MLP_PLAIN = WEIGHTS_DIR / "mlp-mnist-plain.npz"
 
 # MNIST's training-set pixel statistics (pixels / 255); the trainer measures them for other data.
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081

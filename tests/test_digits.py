@@ -120,9 +120,10 @@ def test_predict_uses_an_activated_run(api):
 
 
 def test_drawn_digits_are_classified_through_the_png_path(api):
-    """1,000 MNIST test digits redrawn on a 280x280 canvas (tests/digit_drawings.py): at least 97%."""
+    """1,000 MNIST test digits redrawn on a 280x280 canvas (tests/digit_drawings.py): at least 99% (issue 16;
+    the weights trained without distortions score 98.2% on these)."""
     ds = load_dataset()
     items = drawings(ds.test_images, ds.test_labels, 1000, seed=1)
     correct = sum(api.post("/api/digits/predict", files={"file": ("d.png", d.png, "image/png")}).json()["digit"]
                   == d.label for d in items)
-    assert correct / len(items) >= 0.97, f"{correct}/{len(items)}"
+    assert correct / len(items) >= 0.99, f"{correct}/{len(items)}"

@@ -103,6 +103,21 @@ def test_results_support_the_tutorials_claim(client):
     assert np.array(body["mlp"]["confusion"]).sum() == 10_000
 
 
+def test_results_show_both_networks_trained_without_and_with_distortions(client):
+    body = client.get("/api/lessons/results").json()
+    plain, distorted = body["versions"]
+    assert (plain["distorted"], distorted["distorted"]) == (False, True)
+    assert (distorted["lenet5_accuracy"], distorted["mlp_accuracy"]) == (body["lenet5"]["test_accuracy"],
+                                                                         body["mlp"]["test_accuracy"])
+    assert distorted["error_ratio"] == body["error_ratio"]
+    assert "--shift" in distorted["lenet5_command"] and "--shift" not in plain["lenet5_command"]
+    assert plain["lenet5_command"].endswith("lenet5-mnist-plain.npz")
+    # the sidecars' accuracies, measured again here: distortions helped both networks
+    assert plain["lenet5_accuracy"] == pytest.approx(0.9935) and distorted["lenet5_accuracy"] >= 0.995
+    assert distorted["mlp_accuracy"] > plain["mlp_accuracy"]
+    assert plain["error_ratio"] == pytest.approx((1 - plain["mlp_accuracy"]) / (1 - plain["lenet5_accuracy"]))
+
+
 @pytest.mark.parametrize("path,body,message", [
     ("/api/lessons/correlate-1d", {"x": [1, 2], "w": [1, 2, 3]}, "longer than the padded input"),
     ("/api/lessons/correlate-1d", {"x": [1, 2, 3], "w": [1], "delta": [1]}, "one number per output"),
