@@ -25,6 +25,7 @@ SLUGS = [
     "transposed-convolution",
     "groups",
     "causal-convolution",
+    "translation",
 ]
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS, TOOLS, Tool
-from model import causal_lesson, groups_lesson, transposed_lesson
+from model import causal_lesson, groups_lesson, transposed_lesson, translation_lesson
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,6 +85,11 @@ LESSONS: tuple[Lesson, ...] = (
            "causal one never does; then dilated causal stacks, WaveNet-style, whose view doubles with every "
            "layer.",
            ("/receptive-field",)),
+    Lesson("translation", "Shift it: translation, equivariance and invariance", "Translation",
+           "The tutorial\u2019s opening question: a digit moved a few pixels is the same digit, but is it to the "
+           "network? Feature maps that shift with the input, pooling that forgives a little, and accuracy "
+           "against shift over the 10,000 test digits for LeNet-5 and the MLP.",
+           ("/digits", "/training")),
 )
 BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
 #: The ranges a lesson's page offers, from the module that enforces them.
@@ -95,7 +100,8 @@ LIMITS = {"transposed-convolution": {"input": transposed_lesson.MAX_INPUT, "kern
           "causal-convolution": {"length": [causal_lesson.MIN_LENGTH, causal_lesson.MAX_LENGTH],
                                  "taps": causal_lesson.MAX_TAPS, "dilation": causal_lesson.MAX_DILATION,
                                  "layers": causal_lesson.MAX_LAYERS, "stack_taps": list(causal_lesson.STACK_TAPS),
-                                 "noise": causal_lesson.MAX_NOISE}}
+                                 "noise": causal_lesson.MAX_NOISE},
+          "translation": {"shift": translation_lesson.MAX_SHIFT}}
 
 
 def tools_for(lesson: Lesson) -> list[Tool]:

@@ -37,3 +37,7 @@ export const groupsTime = (body, signal) => post("groups/time", body, signal);
 export const causal = (body, signal) => post("causal", body, signal);
 /** {signal, length, noise, taps, layers, dilated} -> {x, dilations, fields, other_fields, paths, output, code}. */
 export const causalStack = (body, signal) => post("causal/stack", body, signal);
+/** {pixels, dx, dy} -> {shifted_pixels, ink_kept, answer, current, maps, profiles, networks}. */
+export const translation = (body, signal) => post("translation", body, signal);
+/** -> {shifts, directions, test_digits, curves, networks, cached, seconds}: accuracy against shift. */
+export const translationCurves = (signal) => get("translation/curves", signal);

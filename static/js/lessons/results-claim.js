@@ -41,3 +41,20 @@ export function claimText(data) {
   const which = short.length === 2 ? "both parts fall short" : `${short[0]} falls short of the claim`;
   return { holds: false, text: `Not quite. ${facts}: ${which}.` };
 }
+
+/** The sentence under the table of both versions ({distorted, lenet5_accuracy, mlp_accuracy,
+ * error_ratio}): how the errors and the ratio moved with distortions, and the claim then. */
+export function versionsText(versions) {
+  const plain = versions.find((v) => !v.distorted);
+  const distorted = versions.find((v) => v.distorted);
+  if (!plain || !distorted) return "";
+  const error = (accuracy) => formatPercent(1 - accuracy);
+  const fell = (a, b) => (1 - b < 1 - a ? "fell" : "rose");
+  const before = ratioView("error", plain.error_ratio);
+  const after = ratioView("error", distorted.error_ratio);
+  return `Trained on distorted digits, LeNet-5's error ${fell(plain.lenet5_accuracy, distorted.lenet5_accuracy)} from `
+    + `${error(plain.lenet5_accuracy)} to ${error(distorted.lenet5_accuracy)} and the MLP's ${fell(plain.mlp_accuracy, distorted.mlp_accuracy)} `
+    + `from ${error(plain.mlp_accuracy)} to ${error(distorted.mlp_accuracy)}; the MLP's error over LeNet-5's went from `
+    + `${formatNumber(plain.error_ratio, 2)}${TIMES} to ${formatNumber(distorted.error_ratio, 2)}${TIMES}, so "about twice lower" ${before.holds ? "held" : "fell short"} before and `
+    + `${after.holds ? "holds" : "falls short"} after.`;
+}

@@ -2,11 +2,11 @@
 // (GET /api/lessons/results; the server evaluates both once, which takes a few seconds), the two
 // ratios of the tutorial's claim and the verdicts on it (results-claim.js).
 
-import { formatInteger, formatNumber, formatPercent } from "../shared/numbers.js";
+import { TIMES, formatInteger, formatNumber, formatPercent } from "../shared/numbers.js";
 import { confusionTable } from "./lesson-draw.js";
 import { rendered, showError, start } from "./lesson-page.js";
 import { results } from "./lessons-api.js";
-import { claimText, ratioView } from "./results-claim.js";
+import { claimText, ratioView, versionsText } from "./results-claim.js";
 
 class ResultsSection {
   constructor(page) {
@@ -32,6 +32,7 @@ class ResultsSection {
     claim.classList.toggle("is-negative", !holds);
     claim.dataset.holds = String(holds);
     claim.textContent = text;
+    this.drawVersions(data.versions);
     this.page.$("[data-status]").hidden = true;
     this.page.$('[data-result="results"]').hidden = false;
     rendered(this.section, {});
@@ -51,6 +52,25 @@ class ResultsSection {
     stat("command", model.trained_with ?? "unknown");
     box.querySelector(`[data-confusion="${key}"]`).replaceChildren(
       confusionTable(model.confusion, { kind: key, label: `Confusion matrix of ${key === "mlp" ? "the MLP" : "LeNet-5"} on the test set` }));
+  }
+
+  drawVersions(versions) {
+    this.section.querySelector("[data-versions]").replaceChildren(...versions.map((v) => {
+      const row = document.createElement("tr");
+      row.dataset.distorted = String(v.distorted);
+      const cells = [v.distorted ? "with distortions" : "without distortions", formatPercent(1 - v.lenet5_accuracy),
+        formatPercent(1 - v.mlp_accuracy), `${formatNumber(v.error_ratio, 2)}${TIMES}`];
+      row.append(...cells.map((text, i) => {
+        const cell = document.createElement(i === 0 ? "th" : "td");
+        cell.textContent = text;
+        if (i === 0) cell.scope = "row";
+        else cell.className = "ls-num-cell";
+        return cell;
+      }));
+      row.title = `${v.lenet5_command ?? ""}\n${v.mlp_command ?? ""}`.trim();
+      return row;
+    }));
+    this.section.querySelector("[data-versions-text]").textContent = versionsText(versions);
   }
 
   drawRatio(name, formula, ratio) {

@@ -18,7 +18,7 @@ import { drawHeatmap, paperColor } from "../shared/heatmap.js";
 import { pageLimits } from "../shared/limits.js";
 import { LiveQuery } from "../shared/live-query.js";
 import { sampleText, sourceText } from "./rf-words.js";
-import { SAMPLE_DIGITS, decodeSample } from "./sample-digits.js";
+import { SAMPLE_DIGITS, decodeSample } from "../shared/sample-digits.js";
 
 const DRAW_DEBOUNCE_MS = 150;
 
@@ -110,7 +110,7 @@ export class DigitSource {
 
   #buildSamples() {
     this.samplesList.replaceChildren(...SAMPLE_DIGITS.map((sample) => {
-      const button = el("button", "rf-pick rf-sample");
+      const button = el("button", "digit-pick rf-sample");
       button.type = "button";
       button.dataset.label = String(sample.label);
       button.setAttribute("aria-pressed", "false");

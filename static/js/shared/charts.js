@@ -4,7 +4,7 @@
 
 import uPlot from "/static/vendor/uplot/uPlot.esm.js";
 
-import { DASH, formatPercent, formatSignificant } from "../shared/numbers.js";
+import { DASH, formatPercent, formatSignificant } from "./numbers.js";
 
 export const COLORS = Object.freeze({
   batch: "rgba(232, 89, 12, 0.7)", // batches: orange; the smoothed loss solid, single batches faint

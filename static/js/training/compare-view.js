@@ -6,7 +6,7 @@
 
 import { el } from "../shared/dom.js";
 import { DASH, formatDuration, formatInteger, formatPercent } from "../shared/numbers.js";
-import { COLORS, LineChart, percentPoints } from "./charts.js";
+import { COLORS, LineChart, percentPoints } from "../shared/charts.js";
 import { comparisonSentence, tutorialSentence } from "./compare-words.js";
 import { Panel } from "./panel.js";
 import { describeSettings, layersText, modelName } from "./run-words.js";

@@ -12,7 +12,7 @@
 // and the drawing every controller asks for: the status header, the charts, a clean slate.
 
 import { AugmentPreview } from "./augment-preview.js";
-import { COLORS, LineChart, percent, plain } from "./charts.js";
+import { COLORS, LineChart, percent, plain } from "../shared/charts.js";
 import { CompareView } from "./compare-view.js";
 import { ConfusionView, MisclassifiedView } from "./evaluation-views.js";
 import { KernelsView, ProbeView } from "./network-views.js";
