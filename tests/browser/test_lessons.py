@@ -21,7 +21,7 @@ MINUS = "\u2212"
 TIMES = "\u00d7"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
 SLUGS = ["cross-correlation", "padding-and-stride", "convolution-vs-correlation", "pooling", "convolution-types",
-         "parameters", "results", "transposed-convolution", "groups", "causal-convolution"]
+         "parameters", "results", "transposed-convolution", "groups", "causal-convolution", "translation"]
 TUTORIAL_X = [1, 2, 5, 6, 2, -1, 3, -2]
 SUBSCRIPT = str.maketrans("0123456789-", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208b")
 

@@ -81,8 +81,8 @@ def test_pure_parts_of_the_charts_and_the_class_accuracies(page: Page, page_prob
     page.goto("/training")
     expect(page.locator(ROOT)).to_have_attribute("data-ready", "true")
     r = page.evaluate("""async () => {
-        const [s, cm, ev, ch] = await Promise.all(['run-series', 'confusion-math', 'evaluation-views', 'charts']
-            .map((name) => import(`/static/js/training/${name}.js`)));
+        const [s, cm, ev, ch] = await Promise.all(['training/run-series', 'training/confusion-math',
+            'training/evaluation-views', 'shared/charts'].map((name) => import(`/static/js/${name}.js`)));
         const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
         // The learning rates: each batch's, a replay dropping the ones it redoes, the epoch's where a batch has none.
