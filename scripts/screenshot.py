@@ -216,7 +216,8 @@ def readme(browser, url: str) -> None:  # noqa: ANN001
                         ("lessons", shoot_lessons), ("impulse", shoot_impulse),
                         ("transposed", shoot_lesson("transposed-convolution", "transposed")),
                         ("groups", shoot_lesson("groups", "groups")),
-                        ("causal", shoot_lesson("causal-convolution", "stack"))]:
+                        ("causal", shoot_lesson("causal-convolution", "stack")),
+                        ("translation", shoot_lesson("translation", "curves"))]:
         out = DOCS / f"screenshot-{name}.png"
         if ONLY and ONLY not in name and name != "digits":
             continue

@@ -126,7 +126,7 @@ export function distortionWords(augment) {
 export function curvesText(data) {
   const mean = meanCurves(data);
   const at = (key, d) => mean[key][data.shifts.indexOf(d)];
-  const pct = (v) => formatPercent(v, 1);
+  const pct = (v) => `${(v * 100).toFixed(1)}%`; // as the table shows them
   const plain = at("lenet5_plain", 4) > at("mlp_plain", 4)
     ? `LeNet-5 keeps ${pct(at("lenet5_plain", 4))} of the test digits and the MLP ${pct(at("mlp_plain", 4))}: convolution and pooling make LeNet-5 more tolerant of a move, though far from invariant`
     : `LeNet-5 keeps ${pct(at("lenet5_plain", 4))} and the MLP ${pct(at("mlp_plain", 4))}: here convolution and pooling did not help`;
