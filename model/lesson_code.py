@@ -9,6 +9,8 @@ on screen (``tests/test_lesson_code.py`` runs every one and compares):
     pooling_code       lesson 4   max and average pooling, then each one's input gradient
     cost_code          lesson 5   the multiply-adds of the three kinds of layer, from their shapes
     parameters_code    lesson 6   the network, then each layer's parameters and the total
+    translation_code   lesson 11  conv1 of a moved digit against its maps moved: the cells compared,
+                                  the largest difference inside them, the cells that differ outside
 
 Numbers are float64 tensors, so the printed lists equal the engine's.
 """
@@ -119,4 +121,39 @@ def parameters_code(specs: list[dict[str, Any]], input_shape: tuple[int, ...]) -
         "for name, layer in model.named_children():",
         "    print(name, sum(p.numel() for p in layer.parameters()))",
         "print(sum(p.numel() for p in model.parameters()))",
+    ]) + "\n"
+
+
+def translation_code(image: Sequence[Sequence[float]], dx: int, dy: int, weight: Any, mean: float, std: float) -> str:
+    """Lesson 11: the digit and LeNet-5's conv1 (``weight``: (6, 1, 5, 5), no bias) in float64;
+    conv1 of the moved digit against conv1's maps moved, and the three numbers the page states:
+    the cells compared, the largest difference inside them, the cells that differ outside."""
+    kernels = ",\n".join("    [[[" + "],\n      [".join(", ".join(number_text(float(v)) for v in row) for row in k[0])
+                         + "]]]" for k in weight)  # (6, 1, 5, 5): one 5x5 kernel per map
+    return HEAD + "\n".join([
+        _matrix("pixels", image),
+        f"w = torch.tensor([\n{kernels},\n], dtype=torch.float64)  # LeNet-5's conv1: (6, 1, 5, 5), no bias",
+        f"dx, dy = {dx}, {dy}  # pixels right and down",
+        f"mean, std = {number_text(mean)}, {number_text(std)}  # the network's input normalisation",
+        "",
+        "def shift(t, dx, dy):",
+        "    \"\"\"(..., H, W) moved dx right and dy down, 0 where nothing comes in (nothing wraps).\"\"\"",
+        "    out = torch.zeros_like(t)",
+        "    h, w_ = t.shape[-2:]",
+        "    out[..., max(0, dy):h + min(0, dy), max(0, dx):w_ + min(0, dx)] = \\",
+        "        t[..., max(0, -dy):h + min(0, -dy), max(0, -dx):w_ + min(0, -dx)]",
+        "    return out",
+        "",
+        "normalise = lambda p: ((p / 255 - mean) / std)[None, None]  # (28, 28) -> (N=1, C=1, 28, 28)",
+        "conv1 = lambda p: F.conv2d(normalise(p), w, padding=2)  # (1, 6, 28, 28)",
+        "of_shifted = conv1(shift(pixels, dx, dy))  # the moved digit's maps",
+        "shifted = shift(conv1(pixels), dx, dy)  # the maps, moved",
+        "field = torch.zeros(28, 28, dtype=torch.bool)",
+        "field[2:26, 2:26] = True  # a cell whose 5x5 window, padding 2, reads no padding",
+        "inside = field & shift(field, dx, dy)  # ... and so does the cell it comes from",
+        "diff = (of_shifted - shifted).abs()[0].amax(dim=0)  # (28, 28): the largest over the 6 maps",
+        "differs = diff > 1e-4 * max(1.0, shifted.abs().max().item())",
+        "print(int(inside.sum()))  # cells compared",
+        "print(diff[inside].max().item() if inside.any() else 0.0)  # the largest difference inside them",
+        "print(int((differs & ~inside).sum()))  # cells that differ outside",
     ]) + "\n"

@@ -97,3 +97,16 @@ def test_lesson_6_parameters_of_lenet5_the_mlp_and_a_network_you_design(api):
     got = ask(api, "parameters", body)
     lines = printed(got["code"])
     assert lines[:-1] == [row["params"] for row in got["layers"]] and lines[-1] == got["total"]
+
+
+@pytest.mark.parametrize("index, dx, dy", [(0, 3, 0), (30, -5, 2), (4, 8, -8)])
+def test_lesson_11_conv1_of_a_moved_digit_against_its_maps_moved(api, index, dx, dy):
+    """Float64 PyTorch with the shipped conv1 agrees with the float32 engine on what the page says."""
+    from model.datasets import load_dataset
+
+    digit = load_dataset().test_images[index].tolist()
+    body = ask(api, "translation", {"pixels": digit, "dx": dx, "dy": dy})
+    conv1 = body["maps"][0]
+    compared, largest, outside = printed(body["code"])
+    assert compared == conv1["inside_cells"] and outside == conv1["differing_outside"]
+    assert largest < 1e-12 and conv1["largest_inside"] <= 1e-4

@@ -57,9 +57,11 @@ def test_the_sliders_move_the_digit_and_the_maps_and_words_follow(page: Page, pa
     expect(page.locator('[data-layer="conv1"] [data-map-text]')).to_contain_text(
         f"The {conv1['differing_outside']} cells that differ lie outside it")
     expect(page.locator('[data-layer="conv2"] [data-map-text]')).to_contain_text(
-        f"3 pixels right is not a whole number of cells: moved by 1 cell right (rounded towards 0), the maps differ in "
-        f"{conv2['differing_inside']} of the {conv2['inside_cells']} cells compared")
+        "3 pixels right is not a whole number of cells: moved by 1 cell right (rounded towards 0), the maps differ in "
+        + ("all" if conv2["differing_inside"] == conv2["inside_cells"] else f"{conv2['differing_inside']} of the")
+        + f" {conv2['inside_cells']} cells compared")
     expect(page.locator('[data-layer="conv2"] [data-map-caption]')).to_have_text("conv2(x), moved 1 cell right")
+    expect(page.locator('[data-section="maps"] [data-code]')).to_have_text(answer["code"])
     items = page.locator("[data-answers] li")
     expect(items).to_have_count(4)
     for key, probabilities in answer["current"].items():

@@ -17,6 +17,7 @@ from app.guards.work_slots import EngineSlot
 from app.routes.digits import prepared_digit
 from model.classify import classify
 from model.datasets import load_dataset
+from model.lesson_code import translation_code
 from model.translation_curves import NETWORKS, load_or_measure, loaded_networks
 from model.translation_lesson import (MAX_SHIFT, ROUNDING, MapComparison, compare_maps, ink_kept, shift,
                                      shift_profile)
@@ -77,6 +78,9 @@ class TranslationOut(BaseModel):
     maps: list[MapsOut]
     profiles: list[ProfileOut]
     networks: list[NetworkOut]
+    code: str = Field(..., description="PyTorch that moves the digit and conv1's maps with LeNet-5's conv1 "
+                                       "and prints conv1's cells compared, largest difference inside, cells "
+                                       "differing outside.")
 
 
 def _maps(m: MapComparison) -> MapsOut:
@@ -109,7 +113,9 @@ def translation(body: TranslationIn, _: EngineSlot) -> TranslationOut:
         maps=[_maps(m) for m in compare_maps(lenet, image, body.dx, body.dy)],
         profiles=[ProfileOut(axis=p.axis, shifts=p.shifts, change=p.change, probability=p.probability, top=p.top)
                   for p in profiles],
-        networks=_networks())
+        networks=_networks(),
+        code=translation_code(image.tolist(), body.dx, body.dy, lenet["conv1"].params["weight"], lenet.input_mean,
+                              lenet.input_std))
 
 
 class CurvesOut(BaseModel):

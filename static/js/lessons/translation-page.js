@@ -32,7 +32,7 @@ class TranslationLesson {
     this.charts = null; // made with the first answer, which names the networks
     this.sliders = Object.fromEntries(["dx", "dy"].map((a) => [a, page.$(`[data-shift="${a}"]`)]));
     this.part = new LiveSection(page, { name: "shift", send: translation, names: { dx: "the shift to the right", dy: "the shift down", pixels: "the digit" },
-      draw: (result, body) => this.draw(result, body) });
+      draw: (result, body) => this.draw(result, body), codeRoot: page.$('[data-section="maps"] [data-code-block]') });
     this.bindControls();
     this.buildSources();
   }

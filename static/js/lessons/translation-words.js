@@ -49,7 +49,7 @@ export function mapText(m, body, scale) {
     const pixels = shiftWords(body.dx, body.dy);
     return `${name} reads pool1's grid, one cell for every ${m.jump} pixels, so ${pixels} is not a whole number of `
       + `cells: moved by ${shiftWords(cx, cy, "cell") || "no cell"} `
-      + `(rounded towards 0), the maps differ in ${m.differing_inside} of the ${m.inside_cells} cells compared, by up to `
+      + `(rounded towards 0), the maps differ in ${m.differing_inside === m.inside_cells ? "all" : `${m.differing_inside} of the`} ${m.inside_cells} cells compared, by up to `
       + `${formatSignificant(m.largest_inside, 3)} (the maps reach ${formatSignificant(scale, 3)}): the 2${"\u00d7"}2 pooling `
       + "windows now group other pixels. Try an even shift.";
   }
