@@ -766,3 +766,26 @@ def test_design_your_own_network_see_its_plan_and_train_it(page: Page, page_prob
     assert len(refused) == 2, page_problems.items
     page_problems.items[:] = [p for p in page_problems.items if p not in refused]
     page_problems.assert_none()
+
+
+def test_a_summary_from_before_a_pace_choice_does_not_turn_the_radio_back(page: Page, page_problems) -> None:
+    """The pace radio follows the server, except during the few seconds after the learner chose,
+    when a message or summary asked for before the choice can still arrive, even after the answer."""
+    page.goto("/training")
+    expect(page.locator(ROOT)).to_have_attribute("data-ready", "true")
+    modes = page.evaluate("""async () => {
+        const { PaceControl } = await import('/static/js/training/pace-control.js');
+        const control = new PaceControl(document.querySelector('[data-pace-control]'));
+        control.rate.value = '3';
+        control.choose('slow');
+        const seen = [];
+        const hear = (pace) => { control.follow(pace); seen.push(control.mode); };
+        hear({ mode: 'full' });                            // a message from before the choice
+        hear({ mode: 'slow', batches_per_second: 3 });     // the server's answer
+        hear({ mode: 'full' });                            // a summary asked for before the choice
+        control.asked.until = Date.now() - 1;              // the choice's window has passed
+        hear({ mode: 'full' });                            // a change made elsewhere is followed
+        return seen;
+    }""")
+    assert modes == ["slow", "slow", "slow", "full"]
+    page_problems.assert_none()

@@ -97,7 +97,14 @@ export class Camera {
       this.#count(performance.now() - started, settings, w, h);
       this.root.dispatchEvent(new CustomEvent("camera-frame", { detail: { frame, result } }));
     }
-    requestAnimationFrame(() => this.#loop());
+    this.#next();
+  }
+
+  /** The loop again when the camera has a new frame (not on every screen refresh: a 30 fps camera
+   * on a 60 Hz screen would filter each frame twice); where the browser cannot tell, each refresh. */
+  #next() {
+    if (typeof this.video.requestVideoFrameCallback === "function") this.video.requestVideoFrameCallback(() => this.#loop());
+    else requestAnimationFrame(() => this.#loop());
   }
 
   #count(ms, settings, w, h) {

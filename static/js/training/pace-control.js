@@ -64,11 +64,14 @@ export class PaceControl extends Panel {
 
   /** What the server said (a "pace" message or a run's summary): the radio follows unless the
    * learner is stepping, which is this page's own choice, or has just chosen and the messages
-   * still say the pace from before (distributed, a change takes a moment to reach every replica). */
+   * still say the pace from before (distributed, a change takes a moment to reach every replica).
+   * The choice stands for its whole window even once a message agrees: a summary asked for before
+   * it can land after the answer to it, and must not turn the radio back. */
   follow(pace) {
     if (!pace || this.mode === "step") return;
-    if (this.asked && pace.mode !== this.asked.mode && Date.now() < this.asked.until) return;
-    this.asked = null;
+    const standing = this.asked && Date.now() < this.asked.until;
+    if (standing && pace.mode !== this.asked.mode) return;
+    if (!standing) this.asked = null;
     this.mode = pace.mode;
     if (pace.mode === "slow" && pace.batches_per_second) this.rate.value = String(pace.batches_per_second);
     this.root.dataset.mode = this.mode;
