@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from model.datasets import Dataset, load_dataset
+from model.datasets import DEFAULT_MNIST_DIR, Dataset, load_dataset
 from model.network import Sequential
 from model.translation_lesson import shift
 from model.zoo import PRETRAINED_LENET5, PRETRAINED_LENET5_PLAIN, PRETRAINED_MLP, PRETRAINED_MLP_PLAIN, \
@@ -110,7 +110,7 @@ def load_or_measure(data: Dataset, cache: Path = CACHE, networks: tuple[Network,
 
 
 def main() -> None:
-    data = load_dataset()
+    data = load_dataset(DEFAULT_MNIST_DIR)
     result = measure(data)
     CACHE.write_text(json.dumps(result, indent=1) + "\n")
     print(f"wrote {CACHE} in {result['seconds']} s")

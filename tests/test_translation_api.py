@@ -79,3 +79,12 @@ def test_the_lesson_page_is_listed_and_offers_the_sliders_range(api):
     assert page.status_code == 200
     assert 'min="-8" max="8"' in page.text and "/static/js/lessons/translation-page.js" in page.text
     assert "/lessons/translation" in api.get("/lessons").text
+
+
+def test_the_curves_are_the_committed_networks_mnist_whatever_data_the_server_trains_on(api, monkeypatch, tmp_path):
+    from app.routes.lessons import translation
+
+    monkeypatch.setenv("CONVSCOPE_DATA_DIR", str(tmp_path / "elsewhere"))  # e.g. Fashion-MNIST for the runs
+    monkeypatch.setattr(translation, "_curves", {})
+    body = api.get("/api/lessons/translation/curves").json()
+    assert body["cached"] and body["test_digits"] == 10_000

@@ -16,7 +16,7 @@ from app.guards.json_body import GuardedRoute
 from app.guards.work_slots import EngineSlot
 from app.routes.digits import prepared_digit
 from model.classify import classify
-from model.datasets import load_dataset
+from model.datasets import DEFAULT_MNIST_DIR, load_dataset
 from model.lesson_code import translation_code
 from model.translation_curves import NETWORKS, load_or_measure, loaded_networks
 from model.translation_lesson import (MAX_SHIFT, ROUNDING, MapComparison, compare_maps, ink_kept, shift,
@@ -139,7 +139,7 @@ _curves_lock = threading.Lock()
 def curves() -> CurvesOut:
     with _curves_lock:
         if "mnist" not in _curves:
-            result, cached = load_or_measure(load_dataset())
+            result, cached = load_or_measure(load_dataset(DEFAULT_MNIST_DIR))  # the committed networks' data
             _curves["mnist"] = CurvesOut(shifts=result["shifts"], directions=result["directions"],
                                          test_digits=result["test_digits"], curves=result["curves"],
                                          networks=_networks(), cached=cached, seconds=result["seconds"])
