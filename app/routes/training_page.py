@@ -1,6 +1,6 @@
 """The live training page, ``GET /training``: a thin client over ``/api/runs`` and ``WS /ws/runs/{id}``.
 
-The hyper-parameter form is built from :class:`app.routes.runs.RunConfig`, so its defaults and
+The hyper-parameter form is built from :class:`app.run_models.RunConfig`, so its defaults and
 ranges are the API's own and cannot drift from what ``POST /api/runs`` accepts. Everything else
 (charts, kernels, feature maps, the confusion matrix, past runs) is drawn by the ES modules in
 ``static/js/training/``.
@@ -19,7 +19,7 @@ from app.augment_models import AugmentIn
 from model.augment import WORDS as AUGMENT_WORDS
 from app.deps import TemplatesDep
 from app.routes.pages import LENET5_PARAMS, MLP_PARAMS
-from app.routes.runs import DEFAULTS, RunConfig
+from app.run_models import DEFAULTS, RunConfig
 from app.runs.pace import PACE_RANGE
 from app.runs.worker import ACTIVATIONS_EVERY, BATCH_EVERY, WEIGHTS_EVERY
 from model.datasets import TEST_IMAGES, TRAIN_IMAGES
