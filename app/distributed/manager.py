@@ -102,12 +102,11 @@ class DistributedRunManager:
     def create(self, config: dict[str, Any]) -> RunRecord:
         dataset = config.pop("dataset")
         dataset_dir(self.data_dirs, dataset)
-        queued = sum(1 for _, status in self.store.active() if status == RunStatus.QUEUED)
-        if queued >= self.settings.max_queued_runs:
+        run_id = secrets.token_hex(6)
+        record = self.store.create_if_room(run_id, config | {"dataset": dataset}, self.settings.max_queued_runs)
+        if record is None:  # counted and refused under the lock every replica takes (pg_store.py)
             raise RunError(429, f"{self.settings.max_queued_runs} runs are already waiting; "
                                 "try again when one has started")
-        run_id = secrets.token_hex(6)
-        record = self.store.create(run_id, config | {"dataset": dataset})
         try:
             self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
             self.store.set_job(run_id, self._redis(enqueue, self.queue_redis, run_id, False))

@@ -45,6 +45,7 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS job_id TEXT;
 """
 _COLUMNS = "id, created_at, updated_at, config, status, error, epochs_done, test_accuracy"
 _ACTIVE = [str(s) for s in ACTIVE]
+QUEUE_LOCK = 0x636F6E76  # "conv": the advisory lock under which a replica counts the queue and adds to it
 
 
 class PgRunStore:
@@ -84,6 +85,23 @@ class PgRunStore:
             "INSERT INTO runs (id, created_at, updated_at, queued_at, config, status) VALUES (%s, %s, %s, %s, %s, %s)",
             (run_id, now, now, now, json.dumps(config), RunStatus.QUEUED)))
         return RunRecord(run_id, now, now, config, RunStatus.QUEUED)
+
+    def create_if_room(self, run_id: str, config: dict[str, Any], limit: int) -> RunRecord | None:
+        """``create``, unless ``limit`` runs are already queued (None then). Every replica counts
+        and inserts under one transaction-wide advisory lock, so two replicas cannot both see room
+        for the last place and both take it."""
+        now = time.time()
+
+        def work(db: psycopg.Connection) -> bool:
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (QUEUE_LOCK,))
+            (queued,) = db.execute("SELECT count(*) FROM runs WHERE status = %s", (str(RunStatus.QUEUED),)).fetchone()
+            if queued >= limit:
+                return False
+            db.execute("INSERT INTO runs (id, created_at, updated_at, queued_at, config, status) "
+                       "VALUES (%s, %s, %s, %s, %s, %s)", (run_id, now, now, now, json.dumps(config), RunStatus.QUEUED))
+            return True
+
+        return RunRecord(run_id, now, now, config, RunStatus.QUEUED) if self._run(work) else None
 
     def set_status(self, run_id: str, status: RunStatus, error: str | None = None) -> None:
         status = RunStatus(status)

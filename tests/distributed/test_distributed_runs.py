@@ -87,3 +87,21 @@ def test_a_run_deleted_while_it_trains_stops_its_worker_which_takes_the_next(dep
     while folder.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not folder.exists(), "nothing of the deleted run is left in the shared folder"
+
+
+def test_the_queue_limit_holds_across_replicas(deployment: Deployment) -> None:
+    """CONVSCOPE_MAX_QUEUED_RUNS counts the runs waiting on every replica, not on the one asked."""
+    import urllib.error
+
+    a, b = deployment.replica(CONVSCOPE_MAX_QUEUED_RUNS="2"), deployment.replica(CONVSCOPE_MAX_QUEUED_RUNS="2")
+    assert post_json(a.url + "/api/runs", SMALL)["status"] == "queued"
+    assert post_json(b.url + "/api/runs", SMALL)["status"] == "queued"
+    for replica in (a, b):
+        try:
+            post_json(replica.url + "/api/runs", SMALL)
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 429
+            assert "2 runs are already waiting" in json.loads(refused.read())["detail"]
+        else:
+            raise AssertionError("a third run was queued past the limit")
+    assert len(get_json(a.url + "/api/runs")) == 2

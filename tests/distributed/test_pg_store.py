@@ -86,3 +86,31 @@ def test_only_a_live_run_is_interrupted_and_the_queue_is_first_in_first_out(pg: 
     assert record.status == RunStatus.INTERRUPTED and record.error == "its worker stopped answering"
     pg.set_status("e" * 12, RunStatus.QUEUED)  # queued again: at the back
     assert [pg.queue_position(n * 12) for n in "efg"] == [3, 1, 2]
+
+
+def test_replicas_racing_for_the_last_places_in_the_queue_take_no_more_than_the_limit(postgres_server):
+    """Two replicas (two connections) and twelve requests at once, three places: exactly three runs
+    are queued, whoever asked, and the rest are told there is no room."""
+    url = postgres_server.create_database(f"q_{secrets.token_hex(6)}")
+    replicas = [PgRunStore(url), PgRunStore(url)]
+    start = threading.Barrier(12)
+    made: list = []
+
+    def ask(i: int) -> None:
+        start.wait()
+        made.append(replicas[i % 2].create_if_room(f"{i:012x}", {"model": "lenet5"}, limit=3))
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    try:
+        assert len(made) == 12 and sum(r is not None for r in made) == 3
+        assert sorted(r.id for r in made if r) == sorted(run_id for run_id, _ in replicas[0].active())
+        replicas[1].set_status(next(r.id for r in made if r), RunStatus.RUNNING)  # one starts: a place frees
+        assert replicas[0].create_if_room("f" * 12, {"model": "mlp"}, limit=3) is not None
+        assert replicas[1].create_if_room("e" * 12, {"model": "mlp"}, limit=3) is None
+    finally:
+        for store in replicas:
+            store.close()
