@@ -21,7 +21,8 @@ import { ImageSource } from "./image-source.js";
 import { KernelControls } from "./kernel-controls.js";
 import { loadLinkedKernel } from "./kernel-from-link.js";
 import { Magnifier } from "./magnifier.js";
-import { PaintTools, canvasPng } from "./paint-tools.js";
+import { PaintTools } from "./paint-tools.js";
+import { cameraSettings, wireCamera, wirePaint } from "./live-sources.js";
 import { buildRequest, clampPixel, outputPixelFor, windowCentre, windowFor } from "./kernel-math.js";
 import { applyQuery, codeQuery, explainQuery, photoQuery } from "./kernel-queries.js";
 import { fetchPresets } from "./kernels-api.js";
@@ -51,7 +52,7 @@ class KernelsPage {
     this.arithmetic = new ArithmeticView($("[data-arithmetic]"));
     this.magnifier = new Magnifier($("[data-magnifier]"), $(".kp-figures"));
     this.paint = new PaintTools($("[data-paint]"));
-    this.camera = new Camera($("[data-camera]"), () => this.#cameraSettings());
+    this.camera = new Camera($("[data-camera]"), () => cameraSettings(this.controls, this.state.presets));
     this.choice = null; // the photo shown (to go back to when the camera stops)
     this.pointed = "input"; // the view the learner last pointed into: the magnifier floats beside its marker
     this.resultBusy = $("[data-result-busy]");
@@ -93,7 +94,7 @@ class KernelsPage {
 
   /** Listen to the widgets, show the first preset and load the first sample photo. */
   start() {
-    this.source.root.addEventListener("image-chosen", (event) => this.#loadPhoto(event.detail));
+    this.source.root.addEventListener("image-chosen", (event) => this.loadPhoto(event.detail));
     this.controls.listen(() => this.refresh());
     for (const [view, kind] of [[this.inputView, "input"], [this.outputView, "output"]]) {
       view.root.addEventListener("pixel-point", (event) => {
@@ -105,8 +106,8 @@ class KernelsPage {
         this.#step(event.detail.dx, event.detail.dy);
       });
     }
-    this.#listenToPaint();
-    this.#listenToCamera();
+    wirePaint(this);
+    wireCamera(this);
     const linked = loadLinkedKernel(this.root, this.controls, window.location.search, this.state.maxKernelSide);
     const side = Math.min(IDENTITY.length, this.state.maxKernelSide);
     if (!linked) this.controls.grid.setCells(resizeFromCentre(IDENTITY, side, side));
@@ -149,14 +150,14 @@ class KernelsPage {
       else if (state.outSize?.error) {
         controls.showOptionsError(state.outSize.error);
         this.arithmetic.message("No output pixels with these settings.");
-        this.#placeMarkers(null);
+        this.placeMarkers(null);
       }
       return;
     }
     controls.showOptionsError(null);
     if (state.cameraOn) return; // the camera's frames are filtered in the browser, frame by frame
     this.#reselect(settings);
-    this.#placeMarkers(settings);
+    this.placeMarkers(settings);
     const body = buildRequest(settings);
     if (immediate) this.apply.now(body);
     else this.apply.schedule(body);
@@ -169,80 +170,10 @@ class KernelsPage {
     this.resultBusy.hidden = !this.apply.busy;
   }
 
-  // ---------------------------------------------------------------- painting
-
-  #listenToPaint() {
-    const { paint, inputView } = this;
-    paint.root.addEventListener("paint-tool", (event) => {
-      inputView.painting = event.detail.tool !== "point";
-      inputView.root.classList.toggle("is-painting", inputView.painting);
-    });
-    inputView.root.addEventListener("pixel-paint", (event) => {
-      if (!this.state.image) return;
-      const { x, y } = event.detail;
-      paint.dab(inputView.canvas, x, y);
-      this.state.anchor = { x, y }; // the result's pixel for the painted one is the one explained
-      if (paint.tool === "impulse") this.#uploadPainting();
-    });
-    inputView.root.addEventListener("paint-end", () => {
-      if (paint.tool === "brush") this.#uploadPainting();
-    });
-    paint.root.addEventListener("paint-fill", (event) => {
-      if (!this.state.image) return;
-      paint.fill(inputView.canvas, event.detail.colour);
-      this.#uploadPainting();
-    });
-  }
-
-  /** The canvas as it is now becomes the photo: uploaded, so every answer is for what is shown. */
-  async #uploadPainting() {
-    const blob = await canvasPng(this.inputView.canvas);
-    this.#loadPhoto({ blob, name: "painting.png", origin: "paint" });
-  }
-
-  // ---------------------------------------------------------------- the camera
-
-  #listenToCamera() {
-    const { camera, inputView, outputView } = this;
-    camera.root.addEventListener("camera-frame", (event) => {
-      const { frame, result } = event.detail;
-      if (!this.state.cameraOn) {
-        this.state.cameraOn = true;
-        this.apply.cancel();
-        this.explainer.cancel();
-        this.#placeMarkers(null);
-        this.arithmetic.message("The camera is on: its frames are filtered in this browser. Use a frame to see its arithmetic.");
-      }
-      inputView.drawPixels(frame);
-      outputView.drawPixels(result);
-      this.root.querySelector("[data-input-size]").textContent = `${frame.width} \u00d7 ${frame.height} px`;
-      this.root.querySelector("[data-output-size]").textContent = `${result.width} \u00d7 ${result.height} px`;
-      outputView.setDisplayFraction(result.width / frame.width);
-      outputView.root.classList.remove("is-stale");
-    });
-    camera.root.addEventListener("camera-use", (event) => {
-      this.state.cameraOn = false;
-      this.#loadPhoto({ blob: event.detail.blob, name: "camera-frame.png", origin: "camera" });
-    });
-    camera.root.addEventListener("camera-off", () => {
-      this.state.cameraOn = false;
-      if (this.choice) this.#loadPhoto(this.choice);
-    });
-  }
-
-  /** browser-filter.js's settings for what the controls say now, or null. */
-  #cameraSettings() {
-    const { settings } = this.controls.read();
-    if (!settings) return null;
-    const preset = settings.preset && settings.preset !== "custom" ? this.state.presets.get(settings.preset) : null;
-    return { kernel: settings.kernel, divisor: settings.divisor, normalize: settings.normalize, channels: settings.channels,
-      padding: settings.padding, stride: settings.stride, output: settings.output, flip: settings.flip,
-      second: preset?.second_kernel ?? null };
-  }
-
   // ---------------------------------------------------------------- the photo
 
-  #loadPhoto(choice) {
+  /** Show `choice` ({blob, name, origin}) as the photo: uploaded, then every answer is for it. */
+  loadPhoto(choice) {
     if (choice.origin !== "paint") this.choice = choice;
     if (this.state.cameraOn) this.camera.stop({ keep: true });
     this.state.cameraOn = false;
@@ -271,7 +202,7 @@ class KernelsPage {
     this.outputView.draw(bitmap);
     bitmap.close();
     this.outputView.setDisplayFraction(width / state.image.preview_width);
-    this.#placeMarkers(this.controls.read().settings);
+    this.placeMarkers(this.controls.read().settings);
     this.sizes.showResultSize(width, height);
     this.outputView.root.classList.remove("is-stale");
     state.resultVersion += 1;
@@ -323,7 +254,7 @@ class KernelsPage {
     this.state.anchor = windowCentre(pixel.x, pixel.y, kh, kw, settings.padding, settings.stride);
   }
 
-  #placeMarkers(settings) {
+  placeMarkers(settings) {
     if (!hasOutput(this.state, settings)) {
       this.inputView.mark(null);
       this.outputView.mark(null);
@@ -352,7 +283,7 @@ class KernelsPage {
     } else {
       this.#select(clampPixel(x, y, state.outSize.width, state.outSize.height), settings);
     }
-    this.#placeMarkers(settings);
+    this.placeMarkers(settings);
     this.#explain();
   }
 
@@ -362,7 +293,7 @@ class KernelsPage {
     if (!hasOutput(state, settings)) return;
     this.#select(clampPixel(state.selected.x + dx, state.selected.y + dy, state.outSize.width, state.outSize.height),
       settings);
-    this.#placeMarkers(settings);
+    this.placeMarkers(settings);
     this.#explain();
   }
 }
