@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from model.augment import Augment, augment  # noqa: E402
 from model.datasets import load_dataset  # noqa: E402
 from model.parallel import engine_threads  # noqa: E402
-from model.training import EpochEvent, TrainConfig, Trainer  # noqa: E402
+from model.training import AUGMENT_STREAM, EpochEvent, TrainConfig, Trainer  # noqa: E402
 
 DISTORTIONS = {"shift": 2.0, "rotate": 10.0, "scale": 0.1, "shear": 10.0}  # the committed weights' (their sidecar)
 
@@ -49,7 +49,7 @@ def augment_rate(data, images: int, batch: int = 64) -> float:  # noqa: ANN001
     with engine_threads(1):
         started = time.perf_counter()
         for b, start in enumerate(range(0, images, batch)):
-            augment(x[start:start + batch], aug, np.random.default_rng([0, 1, b, 0xA06]))
+            augment(x[start:start + batch], aug, np.random.default_rng([0, 1, b, AUGMENT_STREAM]))
         return images / (time.perf_counter() - started)
 
 

@@ -4,7 +4,7 @@ without and with distortions: the tutorial's opening question answered with meas
     accuracy(d, direction) = (1 / N) * #{n : argmax net(shift(x_n; d * direction)) = y_n}
 
 for d = 0 .. 6 pixels to the right, left, down and up (``model/translation_lesson.py``'s shift,
-nothing wraps). The curves take the engine about a minute, so they are kept beside the weights in
+nothing wraps). The curves take the engine about 20 seconds, so they are kept beside the weights in
 ``translation-curves.json`` with the SHA-256 of every weight file and of the test set they were
 measured on; a file that no longer matches is measured again (``load_or_measure``). Rewrite it,
 after retraining, with
@@ -90,9 +90,8 @@ def measure(data: Dataset, networks: tuple[Network, ...] = NETWORKS) -> dict[str
     """Every network's curves, with the fingerprints they were measured for."""
     began = time.perf_counter()
     curves = {}
-    for n in networks:
-        net = loaded_networks()[n.key] if networks is NETWORKS else load_model(n.path)[0]
-        curves[n.key] = accuracy_curves(net, data.test_images, data.test_labels)
+    for n in networks:  # from the files the fingerprints are taken of
+        curves[n.key] = accuracy_curves(load_model(n.path)[0], data.test_images, data.test_labels)
     return {"shifts": list(CURVE_SHIFTS), "directions": list(DIRECTIONS), "test_digits": int(len(data.test_labels)),
             "curves": curves, "fingerprints": fingerprints(data, networks),
             "seconds": round(time.perf_counter() - began, 1)}

@@ -107,6 +107,7 @@ class MapComparison:
         """(H, W) bool: the cells where some channel differs by more than the rounding."""
         return np.abs(self.difference).max(axis=0) > ROUNDING * max(1.0, float(np.abs(self.shifted).max()))
 
+
 def _rows(net: Sequential, picture: int) -> dict[str, FieldRow]:
     return {row.name: row for row in field_table(steps_of(net), picture)}
 

@@ -6,6 +6,7 @@ kept beside the weights)."""
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter
@@ -23,6 +24,7 @@ from model.translation_lesson import (MAX_SHIFT, ROUNDING, MapComparison, compar
                                      shift_profile)
 
 router = APIRouter(route_class=GuardedRoute)
+
 
 class TranslationIn(Body):
     pixels: DigitPixels = Field(..., description="28 rows of 28 numbers, 0..1 or 0..255, white ink on black.")
@@ -93,7 +95,9 @@ def _maps(m: MapComparison) -> MapsOut:
                    cells_total=m.inside.size)
 
 
+@lru_cache(maxsize=1)
 def _networks() -> list[NetworkOut]:
+    """The four networks and their distortions, read from their sidecars once per process."""
     return [NetworkOut(key=n.key, architecture=n.architecture, distorted=n.distorted, augment=n.augment)
             for n in NETWORKS]
 

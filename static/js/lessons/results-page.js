@@ -3,6 +3,7 @@
 // ratios of the tutorial's claim and the verdicts on it (results-claim.js).
 
 import { TIMES, formatInteger, formatNumber, formatPercent } from "../shared/numbers.js";
+import { el } from "../shared/dom.js";
 import { confusionTable } from "./lesson-draw.js";
 import { rendered, showError, start } from "./lesson-page.js";
 import { results } from "./lessons-api.js";
@@ -56,15 +57,13 @@ class ResultsSection {
 
   drawVersions(versions) {
     this.section.querySelector("[data-versions]").replaceChildren(...versions.map((v) => {
-      const row = document.createElement("tr");
+      const row = el("tr");
       row.dataset.distorted = String(v.distorted);
       const cells = [v.distorted ? "with distortions" : "without distortions", formatPercent(1 - v.lenet5_accuracy),
         formatPercent(1 - v.mlp_accuracy), `${formatNumber(v.error_ratio, 2)}${TIMES}`];
       row.append(...cells.map((text, i) => {
-        const cell = document.createElement(i === 0 ? "th" : "td");
-        cell.textContent = text;
+        const cell = el(i === 0 ? "th" : "td", i === 0 ? "" : "ls-num-cell", text);
         if (i === 0) cell.scope = "row";
-        else cell.className = "ls-num-cell";
         return cell;
       }));
       row.title = `${v.lenet5_command ?? ""}\n${v.mlp_command ?? ""}`.trim();

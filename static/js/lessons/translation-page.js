@@ -18,7 +18,7 @@ import { translation, translationCurves } from "./lessons-api.js";
 import { LiveSection } from "./live-section.js";
 import { answerItems, changeChart, channelButtons, curveTable, curvesChart, curvesData, drawDigit, drawMaps,
   probabilityChart } from "./translation-views.js";
-import { answerText, curvesText, distortionWords, mapText, networkName, poolingText, probabilityText,
+import { curvesText, distortionWords, mapText, networkName, poolingText, probabilityText,
   shiftText, shiftWords } from "./translation-words.js";
 
 const FIELD = 28;
@@ -122,7 +122,7 @@ class TranslationLesson {
     drawDigit(this.page.$('[data-digit="shifted"]'), result.shifted_pixels);
     const moved = shiftWords(body.dx, body.dy);
     this.page.$("[data-shifted-caption]").textContent = moved ? `moved ${moved}` : "not moved";
-    this.page.$("[data-answers]").replaceChildren(...answerItems(result.networks, result.current, result.answer, answerText));
+    this.page.$("[data-answers]").replaceChildren(...answerItems(result.networks, result.current, result.answer));
     this.page.$("[data-shift-text]").textContent = shiftText(result, body);
     for (const m of result.maps) this.drawLayer(m, body);
     rendered(this.page.$('[data-section="maps"]'), { dx: body.dx, dy: body.dy, picture: this.state.source });
@@ -140,9 +140,8 @@ class TranslationLesson {
     const scale = drawMaps(box, m, chosen);
     box.dataset.channel = String(chosen);
     const [cx, cy] = m.cells;
-    box.querySelector("[data-map-caption]").textContent = m.jump === 1 || (cx === 0 && cy === 0)
-      ? `${m.layer}(x), moved ${shiftWords(cx, cy, m.jump === 1 ? "pixel" : "cell") || "by 0"}`
-      : `${m.layer}(x), moved ${shiftWords(cx, cy, "cell")}`;
+    box.querySelector("[data-map-caption]").textContent =
+      `${m.layer}(x), moved ${shiftWords(cx, cy, m.jump === 1 ? "pixel" : "cell") || "by 0"}`;
     box.querySelector("[data-map-text]").textContent = mapText(m, body, scale);
   }
 

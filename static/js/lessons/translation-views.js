@@ -5,11 +5,11 @@
 import { COLORS, LineChart, percent, plain } from "../shared/charts.js";
 import { el } from "../shared/dom.js";
 import { divergingColor, drawHeatmap, inkColor, maxAbs } from "../shared/heatmap.js";
-import { meanCurves, networkName } from "./translation-words.js";
+import { answerText, meanCurves, networkName } from "./translation-words.js";
 
 const DIGIT_SCALE = 6;
 const MAP_SCALE = { conv1: 6, conv2: 16 }; // both about 170 px wide
-export const LAYER_COLOURS = { conv1: "#3f37c9", pool1: "#7048e8", conv2: "#0f9d74", pool2: "#e8590c" };
+const LAYER_COLOURS = { conv1: "#3f37c9", pool1: "#7048e8", conv2: "#0f9d74", pool2: "#e8590c" };
 const NETWORK_COLOURS = { lenet5: COLORS.runA, mlp: COLORS.runB };
 
 /** A digit, white ink on black as the network reads it. */
@@ -60,7 +60,7 @@ export function channelButtons(count, chosen, onChoose, layer) {
 }
 
 /** One item per network: its name and what it reads. */
-export function answerItems(networks, current, answer, answerText) {
+export function answerItems(networks, current, answer) {
   return networks.map((n) => {
     const item = el("li", "tl-answer");
     item.dataset.network = n.key;

@@ -3,7 +3,7 @@
 // No DOM access.
 
 import { MINUS, formatNumber, formatPercent, formatProbability, formatSignificant } from "../shared/numbers.js";
-import { listText, plural } from "../shared/words.js";
+import { capitalise, listText, plural } from "../shared/words.js";
 
 const ARCHITECTURE = { lenet5: "LeNet-5", mlp: "the MLP" };
 
@@ -11,7 +11,7 @@ const ARCHITECTURE = { lenet5: "LeNet-5", mlp: "the MLP" };
 export function networkName(network, { short = false, capital = false } = {}) {
   const name = ARCHITECTURE[network.architecture] ?? network.architecture;
   const text = short ? name : `${name}, trained ${network.distorted ? "with" : "without"} distortions`;
-  return capital ? text[0].toUpperCase() + text.slice(1) : text;
+  return capital ? capitalise(text) : text;
 }
 
 const signed = (n) => (n < 0 ? `${MINUS}${-n}` : String(n));
@@ -82,7 +82,7 @@ export function poolingText(profile) {
 }
 
 /** From -a to b: the shifts around 0 over which `top` stays `answer`, as [low, high], or null. */
-export function keptRange(shifts, top, answer) {
+function keptRange(shifts, top, answer) {
   const zero = shifts.indexOf(0);
   if (top[zero] !== answer) return null;
   let low = zero;
