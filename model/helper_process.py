@@ -283,10 +283,14 @@ def _serve(setup: dict[str, Any]) -> None:
                           forward_half(net._order, half, x, True))
             else:
                 backward_half(net._order, half, shared.half(shared.dlogits, (setup["classes"], total - cut)))
-            os.write(replies, b".")
+            reply = b"."
         except Exception as exc:  # told to the main process, which raises it
             message = f"{type(exc).__name__}: {exc}".encode()
-            os.write(replies, b"!" + struct.pack("<I", len(message)) + message)
+            reply = b"!" + struct.pack("<I", len(message)) + message
+        try:
+            os.write(replies, reply)
+        except BrokenPipeError:  # the main process has gone mid-batch (a run stopped with its server)
+            return
 
 
 if __name__ == "__main__":

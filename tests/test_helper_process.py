@@ -162,6 +162,30 @@ def test_the_helper_leaves_when_the_main_process_dies():
             main.kill()
 
 
+def test_a_main_process_gone_mid_batch_leaves_the_helper_quiet():
+    """The main process asks for a half and is gone before the answer: the helper finds the reply
+    pipe closed and leaves without a traceback (a server stopped under a training run logged one)."""
+    script = textwrap.dedent("""
+        import os, time
+        from model.helper_process import helping
+        from model.parallel import engine_threads
+        from model.presets import PRESETS
+        from model.zoo import from_spec
+        net = from_spec((1, 28, 28), PRESETS["lenet5"]["layers"])
+        with engine_threads(2), helping(net, 64) as helper:
+            print(helper.process.pid, flush=True)
+            os.close(helper._replies)  # as when this process dies: no one will read the answer
+            os.write(helper._commands, b"F")  # a half to compute
+            time.sleep(1)  # the helper answers into a closed pipe
+            os._exit(0)
+    """)
+    with subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as main:
+        out, err = main.communicate(timeout=30)  # stderr ends when the helper, which shares it, has left too
+    assert not _alive(int(out.split()[0]))
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
